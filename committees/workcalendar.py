@@ -1,0 +1,121 @@
+"""China's working-day calendar: the holiday package, overridden by data.
+
+Order of authority for a day: an administrator's override for that date; then,
+for a year the administrators entered (any override in that year), Monday–Friday
+around their entries; then the ``chinese_calendar`` package for the years the State
+Council has published; otherwise Monday–Friday, flagged as a fallback so every due
+date computed that way carries a visible warning.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+import chinese_calendar
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass
+class Stretch:
+    """The result of moving along the calendar: where we landed and what we passed."""
+
+    date: datetime.date
+    skipped: list[datetime.date] = field(default_factory=list)
+    fallback_years: set[int] = field(default_factory=set)
+
+
+class WorkCalendar:
+    def __init__(self, overrides: dict[datetime.date, bool] | None = None):
+        self.overrides = overrides or {}
+        self.entered_years = {day.year for day in self.overrides}
+
+    @classmethod
+    def for_committee(cls, committee_id: int | None) -> WorkCalendar:
+        """Global overrides plus the committee's own (which win on the same date)."""
+        from committees.models import CalendarOverride
+
+        rows = CalendarOverride.objects.filter(committee_id__isnull=True)
+        if committee_id is not None:
+            rows = rows | CalendarOverride.objects.filter(committee_id=committee_id)
+        overrides: dict[datetime.date, bool] = {}
+        for committee, day, kind in sorted(
+            rows.values_list("committee_id", "date", "kind"), key=lambda r: r[0] is not None
+        ):
+            overrides[day] = kind == CalendarOverride.Kind.WORKDAY
+        return cls(overrides)
+
+    def day(self, day: datetime.date) -> tuple[bool, bool]:
+        """(is it a working day, was that a Monday–Friday fallback)."""
+        if day in self.overrides:
+            return self.overrides[day], False
+        if day.year in self.entered_years:
+            return day.weekday() < 5, False
+        try:
+            return chinese_calendar.is_workday(day), False
+        except NotImplementedError:
+            return day.weekday() < 5, True
+
+    def is_workday(self, day: datetime.date) -> bool:
+        return self.day(day)[0]
+
+    def is_known_year(self, year: int) -> bool:
+        if year in self.entered_years:
+            return True
+        try:
+            chinese_calendar.is_workday(datetime.date(year, 6, 1))
+        except NotImplementedError:
+            return False
+        return True
+
+    def add_workdays(self, start: datetime.date, count: int) -> Stretch:
+        """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
+        result = Stretch(start)
+        day, remaining = start, count
+        while remaining > 0:
+            day += ONE_DAY
+            workday, fallback = self.day(day)
+            if fallback:
+                result.fallback_years.add(day.year)
+            if workday:
+                remaining -= 1
+            else:
+                result.skipped.append(day)
+        result.date = day
+        return result
+
+    def roll_forward(self, day: datetime.date) -> Stretch:
+        """``day`` if it is a working day, else the next working day."""
+        result = Stretch(day)
+        while True:
+            workday, fallback = self.day(day)
+            if fallback:
+                result.fallback_years.add(day.year)
+            if workday:
+                result.date = day
+                return result
+            result.skipped.append(day)
+            day += ONE_DAY
+
+    def add_months(self, start: datetime.date, months: int) -> Stretch:
+        """Same day ``months`` later (clamped to month end), moved to a working day."""
+        return self.roll_forward(add_calendar_months(start, months))
+
+    def workdays_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
+        if end < start:
+            return -self.workdays_between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += ONE_DAY
+            if self.is_workday(day):
+                count += 1
+        return count
+
+
+def add_calendar_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,93 @@
+"""Changing a committee's rule set or calendar: validated, logged, open due dates recomputed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from committees.models import CalendarOverride, Committee, CommitteeEvent, RuleSet
+from members.models import User
+from members.roles import Role, has_role
+from proposals.deadlines import recompute_open_deadlines
+from proposals.errors import DomainError, NotPermitted
+
+
+def _require_admin(user: User | None, committee: Committee | None) -> None:
+    if user is None:
+        return  # management commands
+    if not has_role(user, Role.ADMIN):
+        raise NotPermitted(_("只有系统管理员可以修改规则和节假日。"))
+    if committee is not None and not user.is_superuser and user.committee_id != committee.pk:
+        raise NotPermitted(_("只能修改本政协的规则和节假日。"))
+    if committee is None and not user.is_superuser:
+        raise NotPermitted(_("全局节假日只能由超级管理员维护。"))
+
+
+def save_rule_set(user: User | None, rules: RuleSet, changed: list[str] | None = None) -> RuleSet:
+    """Validate and save ``rules`` (new or edited), bump its version, recompute due dates."""
+    committee = rules.committee
+    _require_admin(user, committee)
+    try:
+        rules.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=field) from exc
+    with transaction.atomic():
+        if rules.pk:
+            rules.version = F("version") + 1
+        rules.save()
+        rules.refresh_from_db()
+        CommitteeEvent.objects.create(
+            committee=committee,
+            actor=user,
+            action="rules_changed",
+            message=_("规则设置更新为第 {v} 版").format(v=rules.version),
+            data={"rule_set": rules.pk, "version": rules.version, "changed": changed or []},
+        )
+        recompute_open_deadlines(committee, user, _("规则设置变更（第 {v} 版）").format(v=rules.version))
+    return rules
+
+
+def set_calendar_days(
+    user: User | None,
+    committee: Committee | None,
+    days: list[tuple[datetime.date, str, str]],
+) -> list[CalendarOverride]:
+    """Enter published holidays / make-up workdays: ``(date, kind, name)`` each."""
+    _require_admin(user, committee)
+    kinds = set(CalendarOverride.Kind.values)
+    for day, kind, _name in days:
+        if kind not in kinds:
+            raise DomainError(_("类型须为法定节假日或调休上班日。"), field="kind")
+    with transaction.atomic():
+        saved = []
+        for day, kind, name in days:
+            row, _created = CalendarOverride.objects.update_or_create(
+                committee=committee, date=day, defaults={"kind": kind, "name": name}
+            )
+            saved.append(row)
+        _after_calendar_change(user, committee, _("节假日安排录入 {n} 天").format(n=len(days)))
+    return saved
+
+
+def delete_calendar_days(
+    user: User | None, committee: Committee | None, dates: list[datetime.date]
+) -> int:
+    _require_admin(user, committee)
+    with transaction.atomic():
+        deleted, _detail = CalendarOverride.objects.filter(
+            committee=committee, date__in=dates
+        ).delete()
+        _after_calendar_change(user, committee, _("删除节假日安排 {n} 天").format(n=deleted))
+    return deleted
+
+
+def _after_calendar_change(user: User | None, committee: Committee | None, why: str) -> None:
+    affected = [committee] if committee is not None else list(Committee.objects.all())
+    for each in affected:
+        CommitteeEvent.objects.create(committee=each, actor=user, action="calendar_changed", message=why)
+        recompute_open_deadlines(each, user, why)

@@ -1,0 +1,55 @@
+"""Key proposals (重点提案) and supervision (督办)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from members.models import User
+from members.roles import Role
+from proposals.models import Proposal, Supervision
+from proposals.notifications import notify
+from proposals.services.base import action, require
+from proposals.services.drafting import _reload
+
+
+def mark_key(user: User, proposal: Proposal | int, supervisors: Iterable[int]) -> Proposal:
+    ids = sorted({int(s) for s in supervisors})
+    require(ids, _("请选择至少一位督办领导。"), "supervisors")
+    with action(user, "mark_key", proposal) as step:
+        p = step.proposal
+        leaders = list(
+            User.objects.filter(
+                pk__in=ids,
+                committee_id=p.committee_id,
+                is_active=True,
+                groups__name=Role.SUPERVISOR,
+            )
+        )
+        require(len(leaders) == len(ids), _("督办领导须为本政协的督办领导账号。"), "supervisors")
+        p.is_key = True
+        p.supervisors.set(leaders)
+        step.message = _("确定为重点提案，督办领导：{n}").format(
+            n="、".join(str(u) for u in leaders)
+        )
+        step.data = {"supervisors": ids}
+        notify(ids, p, "key_proposal", _("请督办重点提案《{t}》").format(t=p.title))
+    return _reload(proposal)
+
+
+def supervise(
+    user: User, proposal: Proposal | int, *, content: str, date: datetime.date | None = None
+) -> Supervision:
+    content = (content or "").strip()
+    require(content, _("请填写督办情况。"), "content")
+    with action(user, "supervise", proposal) as step:
+        day = date or step.today
+        require(day <= step.today, _("督办日期不能晚于今天。"), "date")
+        record = Supervision.objects.create(
+            proposal=step.proposal, supervisor=user, date=day, content=content
+        )
+        step.message = _("{u}督办：{c}").format(u=user, c=content[:100])
+        step.data = {"supervision": record.pk}
+    return record

@@ -1,0 +1,74 @@
+"""The one place that decides which proposals and assignments a user may see.
+
+UI lists, API viewsets, search, statistics and exports all start from
+``Proposal.objects.visible_to(user)`` / ``Assignment.objects.visible_to(user)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+from committees.scoping import committee_ids
+from members.roles import Role, roles_of
+
+if TYPE_CHECKING:
+    from members.models import User
+
+# States a supervisor follows: filed work and everything after it.
+_HANDLING_STATES = ("filed", "assigned", "replied", "rehandling", "closed")
+
+
+def proposal_filter(user: User | None) -> Q | None:
+    """A Q for the proposals ``user`` may see; None means nothing."""
+    roles = roles_of(user)
+    if not roles:
+        return None
+    assert user is not None
+    ids = committee_ids(user)
+    in_committee = Q() if ids is None else Q(committee_id__in=ids)
+    if Role.ADMIN in roles or Role.STAFF in roles:
+        # Staff see the committee's work, but nobody else's unsent drafts.
+        return (in_committee & ~Q(state="draft")) | Q(proposer=user)
+    q = Q(pk__in=[])
+    if Role.SUPERVISOR in roles:
+        q |= in_committee & Q(state__in=_HANDLING_STATES)
+    if Role.UNIT in roles and user.unit_id:
+        q |= Q(assignments__unit_id=user.unit_id) | Q(forwarded_to_id=user.unit_id)
+        q |= Q(merged_into__assignments__unit_id=user.unit_id)
+    if Role.MEMBER in roles or Role.COLLECTIVE in roles:
+        q |= Q(proposer=user)
+        q |= Q(cosigners__member__user=user) & ~Q(state="draft")
+        # The proposers of a merged group see the proposal that carries the handling.
+        q |= Q(merged_proposals__proposer=user)
+    if Role.COLLECTIVE in roles and user.organization_id:
+        q |= Q(organization_id=user.organization_id)
+    return q
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user: User | None) -> ProposalQuerySet:
+        q = proposal_filter(user)
+        if q is None:
+            return self.none()
+        # Joins over to-many relations can repeat rows: filter by id instead of distinct().
+        ids = self.model.objects.filter(q).values("pk")
+        return self.filter(pk__in=ids)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user: User | None) -> AssignmentQuerySet:
+        roles = roles_of(user)
+        if not roles:
+            return self.none()
+        assert user is not None
+        if Role.ADMIN in roles or Role.STAFF in roles or Role.SUPERVISOR in roles:
+            ids = committee_ids(user)
+            return self if ids is None else self.filter(proposal__committee_id__in=ids)
+        if Role.UNIT in roles and user.unit_id:
+            return self.filter(unit_id=user.unit_id)
+        from proposals.models import Proposal
+
+        return self.filter(proposal__in=Proposal.objects.visible_to(user))

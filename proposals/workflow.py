@@ -1,0 +1,549 @@
+"""The proposal state machine and its permissions, declared once.
+
+Each :class:`Action` says who may take it (actors), from which proposal states
+(and, for a unit's actions, which assignment statuses and roles), what it needs
+(a precondition) and where it may lead. :func:`check` enforces it for the service
+layer; :func:`allowed_actions` answers "what may this user do now" for buttons
+and API hints from the same table, so the two never disagree.
+``docs/workflow.md`` is generated from this table (``manage.py workflow_doc``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members.roles import Role, has_role
+from proposals.choices import AssignmentStatus as AS
+from proposals.choices import CosignerStatus, DeadlineKind, ReviewDecision, Source, UnitRole
+from proposals.choices import State as S
+from proposals.errors import InvalidTransition, NotPermitted
+
+if TYPE_CHECKING:
+    from members.models import User
+    from proposals.models import Assignment, Proposal
+
+
+@dataclass(frozen=True)
+class Context:
+    user: User | None
+    proposal: Proposal
+    assignment: Assignment | None
+    today: datetime.date
+
+
+# ---- actors: who, relative to this proposal -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    key: str
+    label: str
+    test: Callable[[Context], bool]
+
+
+def _is_proposer(c: Context) -> bool:
+    user, p = c.user, c.proposal
+    if user is None:
+        return False
+    if p.proposer_id == user.pk:
+        return True
+    return (
+        p.source == Source.COLLECTIVE
+        and p.organization_id is not None
+        and p.organization_id == user.organization_id
+        and has_role(user, Role.COLLECTIVE)
+    )
+
+
+def _cosigner_record(c: Context):
+    if c.user is None:
+        return None
+    for cosigner in c.proposal.cosigners.all():
+        if cosigner.member.user_id == c.user.pk:
+            return cosigner
+    return None
+
+
+def _is_staff(c: Context) -> bool:
+    user = c.user
+    if user is None or not has_role(user, Role.STAFF, Role.ADMIN):
+        return False
+    return user.is_superuser or user.committee_id == c.proposal.committee_id
+
+
+def _is_supervisor(c: Context) -> bool:
+    return c.user is not None and any(u.pk == c.user.pk for u in c.proposal.supervisors.all())
+
+
+def _is_unit(c: Context) -> bool:
+    user, a = c.user, c.assignment
+    return (
+        user is not None
+        and a is not None
+        and has_role(user, Role.UNIT)
+        and user.unit_id == a.unit_id
+    )
+
+
+def feedback_givers(proposal: Proposal) -> dict[int, bool]:
+    """Users who give feedback on ``proposal``'s handling → whether their word decides.
+
+    The lead proposer decides; confirmed co-signers and the proposers (and co-signers)
+    of proposals merged into it are heard too.
+    """
+    givers: dict[int, bool] = {}
+    group = [proposal, *proposal.merged_proposals.all()]
+    for member_proposal in group:
+        givers.setdefault(member_proposal.proposer_id, False)
+        for cosigner in member_proposal.cosigners.all():
+            if cosigner.status == CosignerStatus.CONFIRMED:
+                givers.setdefault(cosigner.member.user_id, False)
+    givers[proposal.proposer_id] = True
+    return givers
+
+
+def _is_feedback_giver(c: Context) -> bool:
+    return c.user is not None and c.user.pk in feedback_givers(c.proposal)
+
+
+PROPOSER = Actor("proposer", gettext_lazy("提案人"), _is_proposer)
+COSIGNER = Actor("cosigner", gettext_lazy("联名人"), lambda c: _cosigner_record(c) is not None)
+STAFF = Actor("staff", gettext_lazy("提案委员会工作人员"), _is_staff)
+SUPERVISOR = Actor("supervisor", gettext_lazy("该提案的督办领导"), _is_supervisor)
+UNIT = Actor("unit", gettext_lazy("该交办的承办单位"), _is_unit)
+FEEDBACK_GIVER = Actor("feedback_giver", gettext_lazy("提案人和联名人（含并案）"), _is_feedback_giver)
+SYSTEM = Actor("system", gettext_lazy("系统（定时任务）"), lambda c: c.user is None)
+
+
+# ---- preconditions: what an action needs, as a Chinese message when it is missing ----------
+
+
+def _submit_ready(c: Context) -> str | None:
+    p = c.proposal
+    missing = [
+        label
+        for label, value in ((_("案由"), p.title), (_("具体建议"), p.suggestions))
+        if not (value or "").strip()
+    ]
+    if missing:
+        return _("提交前请填写：{fields}。").format(fields="、".join(missing))
+    if p.source == Source.COLLECTIVE and not p.organization_id:
+        return _("集体提案须注明提案单位。")
+    return None
+
+
+def _invitation_pending(c: Context) -> str | None:
+    record = _cosigner_record(c)
+    if record is None or record.status != CosignerStatus.INVITED:
+        return _("您没有待确认的联名邀请。")
+    return None
+
+
+def pending_cosigners(proposal: Proposal) -> list:
+    return [c for c in proposal.cosigners.all() if c.status == CosignerStatus.INVITED]
+
+
+def passed_stages(proposal: Proposal) -> list[str]:
+    """Stages passed since the proposal was last returned (a return starts review over)."""
+    passed: list[str] = []
+    for review in proposal.reviews.all():
+        if review.decision == ReviewDecision.PASS:
+            passed.append(review.stage)
+        else:
+            passed = []
+    return passed
+
+
+def next_review_stage(proposal: Proposal) -> str | None:
+    from committees.rules import rules_for
+
+    stages = rules_for(proposal.committee_id, proposal.session_id).review_stages
+    done = passed_stages(proposal)
+    remaining = [s for s in stages if s not in done]
+    return remaining[0] if remaining else None
+
+
+def _review_ready(c: Context) -> str | None:
+    waiting = pending_cosigners(c.proposal)
+    if waiting:
+        names = "、".join(str(w.member) for w in waiting)
+        return _("联名人尚未全部确认（{names}），暂不能审查。").format(names=names)
+    if next_review_stage(c.proposal) is None:
+        return _("审查环节已全部通过，请立案。")
+    return None
+
+
+def _stages_passed(c: Context) -> str | None:
+    if next_review_stage(c.proposal) is not None:
+        return _("尚有审查环节未通过，不能立案。")
+    return None
+
+
+def _is_key(c: Context) -> str | None:
+    return None if c.proposal.is_key else _("只有重点提案需要督办记录。")
+
+
+def _open_deadline(c: Context, kind: str):
+    source = c.assignment if c.assignment is not None else c.proposal
+    for deadline in source.deadlines.all():
+        if deadline.kind == kind and deadline.is_open:
+            return deadline
+    return None
+
+
+def _in_reroute_window(c: Context) -> str | None:
+    window = _open_deadline(c, DeadlineKind.REROUTE_WINDOW)
+    if window is None or c.today > window.due_date:
+        return _("已超过申请调整期限，不能再申请调整承办单位。")
+    return None
+
+
+def _co_opinions_in(c: Context) -> str | None:
+    if c.assignment is None or c.assignment.role != UnitRole.LEAD:
+        return None
+    waiting = [
+        a
+        for a in c.proposal.assignments.all()
+        if a.role == UnitRole.CO and a.status in (AS.ASSIGNED, AS.ACCEPTED, AS.REROUTE_REQUESTED)
+    ]
+    if waiting:
+        names = "、".join(str(a.unit) for a in waiting)
+        return _("会办单位尚未提交会办意见（{names}），暂不能答复。").format(names=names)
+    return None
+
+
+def _not_yet_given_feedback(c: Context) -> str | None:
+    p = c.proposal
+    if any(f.user_id == c.user.pk and f.round == p.handling_round for f in p.feedback.all()):
+        return _("您已对本轮办理作出反馈。")
+    return None
+
+
+def _feedback_window_over(c: Context) -> str | None:
+    window = _open_deadline(c, DeadlineKind.FEEDBACK)
+    if window is not None and c.today <= window.due_date:
+        return _("反馈期限（{due}）未满，不能直接办结。").format(due=window.due_date)
+    return None
+
+
+# ---- the table ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: frozenset[str]
+    actors: tuple[Actor, ...]
+    targets: tuple[str, ...] = ()
+    needs: Callable[[Context], str | None] | None = None
+    needs_text: str = ""
+    records: str = ""
+    on_assignment: bool = False
+    assignment_statuses: frozenset[str] = field(default_factory=frozenset)
+    unit_roles: frozenset[str] = field(default_factory=frozenset)
+
+
+def _a(*states: str) -> frozenset[str]:
+    return frozenset(states)
+
+
+HANDLING = _a(S.ASSIGNED, S.REHANDLING)
+
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        "edit",
+        gettext_lazy("修改"),
+        _a(S.DRAFT, S.RETURNED),
+        (PROPOSER,),
+        records="内容与联名人变更",
+    ),
+    Action(
+        "submit",
+        gettext_lazy("提交"),
+        _a(S.DRAFT, S.RETURNED),
+        (PROPOSER,),
+        (S.SUBMITTED,),
+        _submit_ready,
+        "案由、具体建议；集体提案须有提案单位",
+        "提交时间、会次、大会/平时提案；邀请联名人确认",
+    ),
+    Action(
+        "withdraw",
+        gettext_lazy("撤回"),
+        _a(S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED),
+        (PROPOSER,),
+        (S.WITHDRAWN,),
+        records="撤回说明",
+    ),
+    Action(
+        "cosign",
+        gettext_lazy("确认联名"),
+        _a(S.SUBMITTED),
+        (COSIGNER,),
+        needs=_invitation_pending,
+        needs_text="本人有待确认的联名邀请",
+        records="联名人确认",
+    ),
+    Action(
+        "decline_cosign",
+        gettext_lazy("拒绝联名"),
+        _a(S.SUBMITTED),
+        (COSIGNER,),
+        needs=_invitation_pending,
+        needs_text="本人有待确认的联名邀请",
+        records="联名人拒绝（视为移除）",
+    ),
+    Action(
+        "remove_cosigner",
+        gettext_lazy("移除联名人"),
+        _a(S.SUBMITTED),
+        (PROPOSER, STAFF),
+        needs=lambda c: None if pending_cosigners(c.proposal) else _("没有待确认的联名人。"),
+        needs_text="有待确认的联名人",
+        records="被移除的联名人",
+    ),
+    Action(
+        "review",
+        gettext_lazy("审查"),
+        _a(S.SUBMITTED, S.UNDER_REVIEW),
+        (STAFF,),
+        (S.UNDER_REVIEW, S.RETURNED, S.DECLINED),
+        _review_ready,
+        "联名人全部确认；按规则顺序进行下一审查环节；退回须说明，不予立案须选理由",
+        "审查环节、意见、审查人；不予立案理由及转送单位",
+    ),
+    Action(
+        "file",
+        gettext_lazy("立案"),
+        _a(S.UNDER_REVIEW),
+        (STAFF,),
+        (S.FILED,),
+        _stages_passed,
+        "规则要求的审查环节全部通过",
+        "本会次连续、唯一的案号",
+    ),
+    Action(
+        "merge",
+        gettext_lazy("并案"),
+        _a(S.SUBMITTED, S.UNDER_REVIEW, S.FILED),
+        (STAFF,),
+        (S.MERGED,),
+        needs_text="同一政协内、尚未答复的主提案",
+        records="并入的主提案；提案人保留并参与反馈",
+    ),
+    Action(
+        "transfer",
+        gettext_lazy("转交"),
+        _a(S.SUBMITTED, S.UNDER_REVIEW),
+        (STAFF,),
+        (S.TRANSFERRED,),
+        needs_text="另一政协及转交理由",
+        records="在对方政协生成的新提案，双向关联，历史保留",
+    ),
+    Action(
+        "assign",
+        gettext_lazy("交办"),
+        _a(S.FILED),
+        (STAFF,),
+        (S.ASSIGNED,),
+        needs_text="一个主办单位（可加会办单位），或若干分办单位",
+        records="交办记录及按规则计算的各项期限",
+    ),
+    Action(
+        "extend",
+        gettext_lazy("延期"),
+        HANDLING,
+        (STAFF,),
+        needs_text="晚于原期限、累计不超过最长答复期限的新日期和理由",
+        records="延期记录",
+    ),
+    Action(
+        "mark_key",
+        gettext_lazy("确定重点提案"),
+        _a(S.FILED, S.ASSIGNED, S.REPLIED, S.REHANDLING),
+        (STAFF,),
+        needs_text="本政协的督办领导",
+        records="重点提案标记和督办领导",
+    ),
+    Action(
+        "supervise",
+        gettext_lazy("督办"),
+        _a(S.ASSIGNED, S.REPLIED, S.REHANDLING),
+        (SUPERVISOR, STAFF),
+        needs=_is_key,
+        needs_text="重点提案",
+        records="督办情况",
+    ),
+    Action(
+        "feedback",
+        gettext_lazy("反馈"),
+        _a(S.REPLIED),
+        (FEEDBACK_GIVER,),
+        (S.CLOSED, S.REHANDLING),
+        _not_yet_given_feedback,
+        "本轮尚未反馈；沟通和结果两项满意度",
+        "每人一份反馈；第一提案人满意或基本满意即办结，不满意则重新办理",
+    ),
+    Action(
+        "close",
+        gettext_lazy("办结"),
+        _a(S.REPLIED),
+        (STAFF, SYSTEM),
+        (S.CLOSED,),
+        _feedback_window_over,
+        "反馈期限已过而第一提案人未反馈",
+        "按规则视为满意并办结",
+    ),
+    Action(
+        "accept",
+        gettext_lazy("签收"),
+        HANDLING,
+        (UNIT,),
+        on_assignment=True,
+        assignment_statuses=_a(AS.ASSIGNED),
+        records="签收时间",
+    ),
+    Action(
+        "request_reassignment",
+        gettext_lazy("申请调整"),
+        _a(S.ASSIGNED),
+        (UNIT,),
+        needs=_in_reroute_window,
+        needs_text="在申请调整期限内、签收之前",
+        records="调整申请及理由",
+        on_assignment=True,
+        assignment_statuses=_a(AS.ASSIGNED),
+    ),
+    Action(
+        "decide_reassignment",
+        gettext_lazy("审批调整申请"),
+        _a(S.ASSIGNED),
+        (STAFF,),
+        needs_text="同意时指定新的承办单位",
+        records="审批结果；同意时重新交办",
+        on_assignment=True,
+        assignment_statuses=_a(AS.REROUTE_REQUESTED),
+    ),
+    Action(
+        "communicate",
+        gettext_lazy("记录沟通"),
+        _a(S.ASSIGNED, S.REPLIED, S.REHANDLING),
+        (UNIT,),
+        records="沟通类型、方式、日期、内容",
+        on_assignment=True,
+        assignment_statuses=_a(AS.ACCEPTED, AS.OPINION_GIVEN, AS.REPLIED),
+    ),
+    Action(
+        "give_opinion",
+        gettext_lazy("提交会办意见"),
+        HANDLING,
+        (UNIT,),
+        records="会办意见（送主办单位）",
+        on_assignment=True,
+        assignment_statuses=_a(AS.ASSIGNED, AS.ACCEPTED),
+        unit_roles=_a(UnitRole.CO),
+    ),
+    Action(
+        "reply",
+        gettext_lazy("答复"),
+        HANDLING,
+        (UNIT,),
+        (S.REPLIED,),
+        _co_opinions_in,
+        "已签收；主办单位须待会办意见全部提交；答复分类和内容",
+        "答复函及分类；主办（及分办）全部答复后进入反馈",
+        on_assignment=True,
+        assignment_statuses=_a(AS.ACCEPTED),
+        unit_roles=_a(UnitRole.LEAD, UnitRole.SEPARATE),
+    ),
+)
+
+BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}
+
+def _context(user, proposal, assignment, today) -> Context:
+    return Context(user, proposal, assignment, today or timezone.localdate())
+
+
+def problem(
+    user: User | None,
+    name: str,
+    proposal: Proposal,
+    assignment: Assignment | None = None,
+    today: datetime.date | None = None,
+) -> NotPermitted | InvalidTransition | None:
+    """Why ``user`` may not take action ``name`` now, or None when they may."""
+    action = BY_NAME[name]
+    c = _context(user, proposal, assignment, today)
+    if not any(actor.test(c) for actor in action.actors):
+        return NotPermitted(
+            _("您无权对该提案执行「{action}」。").format(action=action.label)
+        )
+    if proposal.state not in action.sources:
+        return InvalidTransition(
+            _("提案当前状态为「{state}」，不能执行「{action}」。").format(
+                state=proposal.get_state_display(), action=action.label
+            )
+        )
+    if action.on_assignment:
+        assert assignment is not None
+        if action.unit_roles and assignment.role not in action.unit_roles:
+            return InvalidTransition(
+                _("{role}单位不能执行「{action}」。").format(
+                    role=assignment.get_role_display(), action=action.label
+                )
+            )
+        if assignment.status not in action.assignment_statuses:
+            return InvalidTransition(
+                _("该交办当前为「{status}」，不能执行「{action}」。").format(
+                    status=assignment.get_status_display(), action=action.label
+                )
+            )
+    if action.needs is not None:
+        message = action.needs(c)
+        if message:
+            return InvalidTransition(message)
+    return None
+
+
+def check(
+    user: User | None,
+    name: str,
+    proposal: Proposal,
+    assignment: Assignment | None = None,
+    today: datetime.date | None = None,
+) -> None:
+    """Raise the domain error that forbids the action, if any."""
+    error = problem(user, name, proposal, assignment, today)
+    if error is not None:
+        raise error
+
+
+def allowed_actions(
+    user: User | None, proposal: Proposal, today: datetime.date | None = None
+) -> list[str]:
+    """Proposal-level actions ``user`` may take now."""
+    return [
+        action.name
+        for action in ACTIONS
+        if not action.on_assignment and problem(user, action.name, proposal, None, today) is None
+    ]
+
+
+def allowed_assignment_actions(
+    user: User | None, assignment: Assignment, today: datetime.date | None = None
+) -> list[str]:
+    """Unit-level actions ``user`` may take now on ``assignment``."""
+    return [
+        action.name
+        for action in ACTIONS
+        if action.on_assignment
+        and problem(user, action.name, assignment.proposal, assignment, today) is None
+    ]

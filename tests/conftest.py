@@ -1,0 +1,43 @@
+"""Test set-up: real PostgreSQL (and Redis), checked up front with a clear message."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+
+from tests.factories import World
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=db["HOST"] or "127.0.0.1",
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.OperationalError as exc:
+        raise pytest.UsageError(
+            f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT']} as {db['USER']!r} "
+            f"({exc}).\nStart it (e.g. `pg_ctlcluster 15 main start`) or set DATABASE_URL."
+        ) from exc
+
+
+@pytest.fixture
+def world(db) -> World:
+    """A small committee with every role, a session and a few units."""
+    return World.build()
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return datetime.date(2025, 3, 10)
