@@ -1,10 +1,14 @@
 """China's working-day calendar: the holiday package, overridden by data.
 
-Order of authority for a day: an administrator's override for that date; then,
-for a year the administrators entered (any override in that year), Monday–Friday
-around their entries; then the ``chinese_calendar`` package for the years the State
-Council has published; otherwise Monday–Friday, flagged as a fallback so every due
-date computed that way carries a visible warning.
+Order of authority for a day: an administrator's override for that date; then
+the ``chinese_calendar`` package for the years the State Council has published;
+then, for a year the package does not know but the administrators entered (any
+override in that year), Monday–Friday around their entries; otherwise
+Monday–Friday, flagged as a fallback so every due date computed that way carries a
+visible warning.
+
+An override only replaces the package on its own date: one local entry in a
+published year must not discard that year's national holidays.
 """
 
 from __future__ import annotations
@@ -51,12 +55,10 @@ class WorkCalendar:
         """(is it a working day, was that a Monday–Friday fallback)."""
         if day in self.overrides:
             return self.overrides[day], False
-        if day.year in self.entered_years:
-            return day.weekday() < 5, False
         try:
             return chinese_calendar.is_workday(day), False
         except NotImplementedError:
-            return day.weekday() < 5, True
+            return day.weekday() < 5, day.year not in self.entered_years
 
     def is_workday(self, day: datetime.date) -> bool:
         return self.day(day)[0]

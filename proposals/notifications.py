@@ -17,7 +17,10 @@ def notify(users: Iterable[User | int], proposal: Proposal | None, verb: str, me
     if not user_ids:
         return
     rows = Notification.objects.bulk_create(
-        [Notification(user_id=uid, proposal=proposal, verb=verb, message=message) for uid in user_ids]
+        [
+            Notification(user_id=uid, proposal=proposal, verb=verb, message=message)
+            for uid in user_ids
+        ]
     )
     ids = [row.pk for row in rows if row.pk is not None]
     if ids:
@@ -35,6 +38,4 @@ def committee_staff(committee_id: int) -> list[int]:
 
 
 def unit_contacts(unit_id: int) -> list[int]:
-    return list(
-        User.objects.filter(unit_id=unit_id, is_active=True).values_list("pk", flat=True)
-    )
+    return list(User.objects.filter(unit_id=unit_id, is_active=True).values_list("pk", flat=True))

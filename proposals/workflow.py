@@ -118,7 +118,9 @@ COSIGNER = Actor("cosigner", gettext_lazy("联名人"), lambda c: _cosigner_reco
 STAFF = Actor("staff", gettext_lazy("提案委员会工作人员"), _is_staff)
 SUPERVISOR = Actor("supervisor", gettext_lazy("该提案的督办领导"), _is_supervisor)
 UNIT = Actor("unit", gettext_lazy("该交办的承办单位"), _is_unit)
-FEEDBACK_GIVER = Actor("feedback_giver", gettext_lazy("提案人和联名人（含并案）"), _is_feedback_giver)
+FEEDBACK_GIVER = Actor(
+    "feedback_giver", gettext_lazy("提案人和联名人（含并案）"), _is_feedback_giver
+)
 SYSTEM = Actor("system", gettext_lazy("系统（定时任务）"), lambda c: c.user is None)
 
 
@@ -468,6 +470,7 @@ ACTIONS: tuple[Action, ...] = (
 
 BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}
 
+
 def _context(user, proposal, assignment, today) -> Context:
     return Context(user, proposal, assignment, today or timezone.localdate())
 
@@ -483,9 +486,7 @@ def problem(
     action = BY_NAME[name]
     c = _context(user, proposal, assignment, today)
     if not any(actor.test(c) for actor in action.actors):
-        return NotPermitted(
-            _("您无权对该提案执行「{action}」。").format(action=action.label)
-        )
+        return NotPermitted(_("您无权对该提案执行「{action}」。").format(action=action.label))
     if proposal.state not in action.sources:
         return InvalidTransition(
             _("提案当前状态为「{state}」，不能执行「{action}」。").format(

@@ -70,16 +70,20 @@ def co_assignment(p: Proposal) -> Assignment:
 def replied(w: World, classification: str = "B", **kw) -> Proposal:
     p = assigned(w, **kw)
     lead = lead_assignment(p)
-    handling.accept(w.lead_handler, lead)
+    handling.accept(w.lead_handler, lead, today=DAY)
     if p.assignments.filter(role="co").exists():
-        handling.give_opinion(w.co_handler, co_assignment(p), "同意主办单位意见")
-    handling.reply(w.lead_handler, lead, classification=classification, content="答复内容")
+        handling.give_opinion(w.co_handler, co_assignment(p), "同意主办单位意见", today=DAY)
+    handling.reply(
+        w.lead_handler, lead, classification=classification, content="答复内容", today=DAY
+    )
     p.refresh_from_db()
     return p
 
 
 def closed(w: World, **kw) -> Proposal:
     p = replied(w, **kw)
-    feedback.give_feedback(w.member.user, p, communication="satisfied", result="satisfied")
+    feedback.give_feedback(
+        w.member.user, p, communication="satisfied", result="satisfied", today=DAY
+    )
     p.refresh_from_db()
     return p

@@ -66,7 +66,7 @@ def action(
         locked = lock_proposal(proposal_id)
         if expected_version is not None and locked.version != expected_version:
             raise StaleVersion(
-                "该提案已被他人修改（当前版本 {v}），请刷新后再试。".format(v=locked.version)
+                f"该提案已被他人修改（当前版本 {locked.version}），请刷新后再试。"
             )
         locked_assignment = None
         if assignment is not None:

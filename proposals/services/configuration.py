@@ -48,7 +48,9 @@ def save_rule_set(user: User | None, rules: RuleSet, changed: list[str] | None =
             message=_("规则设置更新为第 {v} 版").format(v=rules.version),
             data={"rule_set": rules.pk, "version": rules.version, "changed": changed or []},
         )
-        recompute_open_deadlines(committee, user, _("规则设置变更（第 {v} 版）").format(v=rules.version))
+        recompute_open_deadlines(
+            committee, user, _("规则设置变更（第 {v} 版）").format(v=rules.version)
+        )
     return rules
 
 
@@ -89,5 +91,7 @@ def delete_calendar_days(
 def _after_calendar_change(user: User | None, committee: Committee | None, why: str) -> None:
     affected = [committee] if committee is not None else list(Committee.objects.all())
     for each in affected:
-        CommitteeEvent.objects.create(committee=each, actor=user, action="calendar_changed", message=why)
+        CommitteeEvent.objects.create(
+            committee=each, actor=user, action="calendar_changed", message=why
+        )
         recompute_open_deadlines(each, user, why)

@@ -60,16 +60,12 @@ def _current_session(committee_id: int, today: datetime.date) -> Session:
 def _set_cosigners(proposal: Proposal, member_ids: Iterable[int]) -> None:
     wanted = set(member_ids)
     if wanted:
-        require(
-            proposal.source == Source.MEMBER, _("集体提案不设联名人。"), "cosigners"
-        )
+        require(proposal.source == Source.MEMBER, _("集体提案不设联名人。"), "cosigners")
         members = Member.objects.filter(
             pk__in=wanted, committee_id=proposal.committee_id, is_active=True
         )
         found = {m.pk: m for m in members}
-        require(
-            len(found) == len(wanted), _("联名人须为本政协在任委员。"), "cosigners"
-        )
+        require(len(found) == len(wanted), _("联名人须为本政协在任委员。"), "cosigners")
         require(
             all(m.user_id != proposal.proposer_id for m in found.values()),
             _("第一提案人不能同时作为联名人。"),

@@ -28,17 +28,16 @@ def give_feedback(
     communication: str,
     result: str,
     comment: str = "",
+    today: datetime.date | None = None,
 ) -> Feedback:
     """One person's feedback on this round. The lead proposer's decides the outcome:
     satisfied or basically satisfied closes; dissatisfied sends it back to the units."""
-    require(
-        communication in Satisfaction.values, _("请评价对沟通情况的满意度。"), "communication"
-    )
+    require(communication in Satisfaction.values, _("请评价对沟通情况的满意度。"), "communication")
     require(result in Satisfaction.values, _("请评价对办理结果的满意度。"), "result")
     comment = (comment or "").strip()
     if result == Satisfaction.DISSATISFIED:
         require(comment, _("不满意时请说明理由，以便重新办理。"), "comment")
-    with action(user, "feedback", proposal) as step:
+    with action(user, "feedback", proposal, today=today) as step:
         p = step.proposal
         decisive = feedback_givers(p)[user.pk]
         record = Feedback.objects.create(
@@ -96,10 +95,18 @@ def _close(step, p: Proposal, why: str) -> None:
     p.closed_at = timezone.now()
     step.message += _("；办结（{w}）").format(w=why)
     for merged in p.merged_proposals.all():
-        record_event(merged, step.user, "group_closed", merged.state, _("主提案《{t}》办结").format(t=p.title))
+        record_event(
+            merged,
+            step.user,
+            "group_closed",
+            merged.state,
+            _("主提案《{t}》办结").format(t=p.title),
+        )
 
 
-def close(user: User | None, proposal: Proposal | int, today: datetime.date | None = None) -> Proposal:
+def close(
+    user: User | None, proposal: Proposal | int, today: datetime.date | None = None
+) -> Proposal:
     """办结 after the feedback window passed with no word from the lead proposer."""
     with action(user, "close", proposal, today=today) as step:
         step.message = _("反馈期限已过，第一提案人未反馈")

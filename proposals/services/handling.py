@@ -151,8 +151,8 @@ def assign(
     return _reload(proposal)
 
 
-def accept(user: User, assignment: Assignment) -> Assignment:
-    with action(user, "accept", assignment.proposal_id, assignment=assignment) as step:
+def accept(user: User, assignment: Assignment, today: datetime.date | None = None) -> Assignment:
+    with action(user, "accept", assignment.proposal_id, assignment=assignment, today=today) as step:
         a = step.assignment
         a.status = AssignmentStatus.ACCEPTED
         a.accepted_at = timezone.now()
@@ -164,17 +164,19 @@ def accept(user: User, assignment: Assignment) -> Assignment:
     return assignment
 
 
-def request_reassignment(user: User, assignment: Assignment, reason: str) -> ReassignmentRequest:
+def request_reassignment(
+    user: User, assignment: Assignment, reason: str, today: datetime.date | None = None
+) -> ReassignmentRequest:
     reason = (reason or "").strip()
     require(reason, _("请说明申请调整的理由。"), "reason")
-    with action(user, "request_reassignment", assignment.proposal_id, assignment=assignment) as step:
+    with action(
+        user, "request_reassignment", assignment.proposal_id, assignment=assignment, today=today
+    ) as step:
         a = step.assignment
         a.status = AssignmentStatus.REROUTE_REQUESTED
         a.save(update_fields=["status"])
         deadlines.close_deadlines(a.deadlines.filter(kind=DeadlineKind.REROUTE_WINDOW))
-        request = ReassignmentRequest.objects.create(
-            assignment=a, reason=reason, requested_by=user
-        )
+        request = ReassignmentRequest.objects.create(assignment=a, reason=reason, requested_by=user)
         step.message = _("{u}申请调整：{r}").format(u=a.unit, r=reason)
         step.data = {"assignment": a.pk, "request": request.pk}
         notify(
@@ -193,11 +195,12 @@ def decide_reassignment(
     approve: bool,
     new_unit: int | None = None,
     note: str = "",
+    today: datetime.date | None = None,
 ) -> ReassignmentRequest:
     """Staff approve (and re-assign to ``new_unit``) or reject a unit's re-routing request."""
     assignment = request.assignment
     with action(
-        user, "decide_reassignment", assignment.proposal_id, assignment=assignment
+        user, "decide_reassignment", assignment.proposal_id, assignment=assignment, today=today
     ) as step:
         a, p = step.assignment, step.proposal
         request = ReassignmentRequest.objects.select_for_update().get(pk=request.pk)
@@ -209,9 +212,13 @@ def decide_reassignment(
             require(new_unit, _("同意调整时须指定新的承办单位。"), "unit")
             [unit] = _units(p.committee_id, [new_unit], "unit")
             taken = {x.unit_id for x in p.assignments.all() if x.is_active and x.pk != a.pk}
-            require(unit.pk != a.unit_id and unit.pk not in taken, _("该单位已承办本提案。"), "unit")
+            require(
+                unit.pk != a.unit_id and unit.pk not in taken, _("该单位已承办本提案。"), "unit"
+            )
             rules = rules_for(p.committee_id, p.session_id)
-            old_reply = a.deadlines.filter(kind__in=[DeadlineKind.REPLY, DeadlineKind.CO_OPINION]).first()
+            old_reply = a.deadlines.filter(
+                kind__in=[DeadlineKind.REPLY, DeadlineKind.CO_OPINION]
+            ).first()
             reply_start = (
                 step.today
                 if rules.reroute_restarts_clock or old_reply is None
@@ -229,7 +236,9 @@ def decide_reassignment(
             step.data = {"request": request.pk, "from": a.pk, "to": new.pk}
         else:
             request.status = RequestStatus.REJECTED
-            a.status = AssignmentStatus.ASSIGNED if a.accepted_at is None else AssignmentStatus.ACCEPTED
+            a.status = (
+                AssignmentStatus.ASSIGNED if a.accepted_at is None else AssignmentStatus.ACCEPTED
+            )
             a.save(update_fields=["status"])
             step.message = _("驳回{u}的调整申请：{n}").format(u=a.unit, n=request.decision_note)
             step.data = {"request": request.pk}
@@ -253,12 +262,15 @@ def communicate(
     method: str,
     date: datetime.date,
     content: str,
+    today: datetime.date | None = None,
 ) -> Communication:
     require(kind in CommunicationKind.values, _("请选择沟通类型。"), "kind")
     require(method in CommunicationMethod.values, _("请选择沟通方式。"), "method")
     content = (content or "").strip()
     require(content, _("请填写沟通内容。"), "content")
-    with action(user, "communicate", assignment.proposal_id, assignment=assignment) as step:
+    with action(
+        user, "communicate", assignment.proposal_id, assignment=assignment, today=today
+    ) as step:
         require(date <= step.today, _("沟通日期不能晚于今天。"), "date")
         record = Communication.objects.create(
             assignment=step.assignment,
@@ -277,10 +289,14 @@ def communicate(
     return record
 
 
-def give_opinion(user: User, assignment: Assignment, content: str) -> UnitOpinion:
+def give_opinion(
+    user: User, assignment: Assignment, content: str, today: datetime.date | None = None
+) -> UnitOpinion:
     content = (content or "").strip()
     require(content, _("请填写会办意见。"), "content")
-    with action(user, "give_opinion", assignment.proposal_id, assignment=assignment) as step:
+    with action(
+        user, "give_opinion", assignment.proposal_id, assignment=assignment, today=today
+    ) as step:
         a, p = step.assignment, step.proposal
         opinion = UnitOpinion.objects.create(
             assignment=a, round=p.handling_round, content=content, created_by=user
@@ -308,11 +324,12 @@ def reply(
     content: str,
     signed_by: str = "",
     attachment=None,
+    today: datetime.date | None = None,
 ) -> Reply:
     """答复. When every replying unit has answered this round, the proposal awaits feedback."""
     content = (content or "").strip()
     require(content, _("请填写答复内容。"), "content")
-    with action(user, "reply", assignment.proposal_id, assignment=assignment) as step:
+    with action(user, "reply", assignment.proposal_id, assignment=assignment, today=today) as step:
         a, p = step.assignment, step.proposal
         codes = reply_class_codes(rules_for(p.committee_id, p.session_id))
         require(
@@ -362,11 +379,12 @@ def extend(
     due_date: datetime.date,
     reason: str,
     assignment: Assignment | int | None = None,
+    today: datetime.date | None = None,
 ) -> Deadline:
     """延期: move an open reply deadline (the lead unit's unless ``assignment`` is given)."""
     reason = (reason or "").strip()
     require(reason, _("请填写延期理由。"), "reason")
-    with action(user, "extend", proposal) as step:
+    with action(user, "extend", proposal, today=today) as step:
         p = step.proposal
         open_replies = Deadline.objects.select_for_update().filter(
             proposal=p, kind=DeadlineKind.REPLY, is_open=True

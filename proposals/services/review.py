@@ -129,7 +129,9 @@ def file(user: User, proposal: Proposal | int) -> Proposal:
 MERGE_TARGET_STATES = (State.SUBMITTED, State.UNDER_REVIEW, State.FILED, State.ASSIGNED)
 
 
-def merge(user: User, proposal: Proposal | int, into: Proposal | int, comment: str = "") -> Proposal:
+def merge(
+    user: User, proposal: Proposal | int, into: Proposal | int, comment: str = ""
+) -> Proposal:
     """并案: ``proposal`` is handled with ``into``; both keep their proposers."""
     source_id = proposal if isinstance(proposal, int) else proposal.pk
     target_id = into if isinstance(into, int) else into.pk
@@ -159,7 +161,14 @@ def merge(user: User, proposal: Proposal | int, into: Proposal | int, comment: s
             for child in children:
                 child.merged_into = target
                 child.save(update_fields=["merged_into"])
-                record_event(child, user, "merge", child.state, _("随主提案并入《{t}》").format(t=target), {"into": target.pk})
+                record_event(
+                    child,
+                    user,
+                    "merge",
+                    child.state,
+                    _("随主提案并入《{t}》").format(t=target),
+                    {"into": target.pk},
+                )
             record_event(
                 target,
                 user,

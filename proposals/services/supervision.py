@@ -40,11 +40,16 @@ def mark_key(user: User, proposal: Proposal | int, supervisors: Iterable[int]) -
 
 
 def supervise(
-    user: User, proposal: Proposal | int, *, content: str, date: datetime.date | None = None
+    user: User,
+    proposal: Proposal | int,
+    *,
+    content: str,
+    date: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> Supervision:
     content = (content or "").strip()
     require(content, _("请填写督办情况。"), "content")
-    with action(user, "supervise", proposal) as step:
+    with action(user, "supervise", proposal, today=today) as step:
         day = date or step.today
         require(day <= step.today, _("督办日期不能晚于今天。"), "date")
         record = Supervision.objects.create(

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: install, lint, check generated docs and
+# migrations, then pytest on PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+echo "== migrations and generated docs are up to date"
+.venv/bin/python manage.py makemigrations --check --dry-run > /dev/null
+.venv/bin/python manage.py workflow_doc --check
+
+echo "== pytest"
+.venv/bin/python -m pytest --create-db "$@"
