@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Committee, CommitteeEvent, RuleSet
 from committees.rules import rules_for
-from committees.workcalendar import Stretch, WorkCalendar, add_calendar_months
+from committees.workcalendar import Stretch, WorkCalendar
 from proposals.choices import DeadlineKind
 from proposals.errors import DomainError
 from proposals.models import Assignment, Deadline, Proposal, ProposalEvent
@@ -102,7 +102,9 @@ def extension_cap(deadline: Deadline, today: datetime.date) -> datetime.date:
     proposal = deadline.proposal
     rules = rules_for(proposal.committee_id, proposal.session_id)
     clock_start = today if rules.extension_restarts_clock else deadline.start_date
-    return add_calendar_months(clock_start, rules.reply_max_months)
+    # A month-based limit like any other: same day N months later, then a working day.
+    calendar = WorkCalendar.for_committee(proposal.committee_id)
+    return calendar.add_months(clock_start, rules.reply_max_months).date
 
 
 def validate_extension(deadline: Deadline, new_due: datetime.date, today: datetime.date) -> None:
@@ -146,30 +148,41 @@ def recompute_open_deadlines(
         ) and computed.rule.get("quantity") == deadline.rule.get("quantity"):
             continue
         previous = deadline.due_date
+        previous_fallback = deadline.computation.get("fallback_years") or []
         deadline.due_date = computed.due_date
         deadline.rule = computed.rule
         deadline.computation = computed.computation
         deadline.save(update_fields=["due_date", "rule", "computation"])
         if previous != computed.due_date:
             moved.append((deadline, previous))
-            ProposalEvent.objects.create(
-                proposal=deadline.proposal,
-                actor=actor,
-                action="deadline_recomputed",
-                from_state=deadline.proposal.state,
-                to_state=deadline.proposal.state,
-                message=_("{kind}由 {old} 调整为 {new}：{reason}").format(
-                    kind=deadline.get_kind_display(),
-                    old=previous,
-                    new=computed.due_date,
-                    reason=reason,
-                ),
-                data={
-                    "deadline": deadline.pk,
-                    "from": previous.isoformat(),
-                    "to": computed.due_date.isoformat(),
-                },
+            message = _("{kind}由 {old} 调整为 {new}：{reason}").format(
+                kind=deadline.get_kind_display(),
+                old=previous,
+                new=computed.due_date,
+                reason=reason,
             )
+        elif previous_fallback != computed.computation["fallback_years"]:
+            # Same date, but the Monday–Friday warning appeared or went away: the
+            # proposal's history must say why the warning changed.
+            message = _("{kind} {due} 按{reason}重新核对，日期不变。").format(
+                kind=deadline.get_kind_display(), due=previous, reason=reason
+            )
+        else:
+            continue
+        ProposalEvent.objects.create(
+            proposal=deadline.proposal,
+            actor=actor,
+            action="deadline_recomputed",
+            from_state=deadline.proposal.state,
+            to_state=deadline.proposal.state,
+            message=message,
+            data={
+                "deadline": deadline.pk,
+                "from": previous.isoformat(),
+                "to": computed.due_date.isoformat(),
+                "fallback_years": computed.computation["fallback_years"],
+            },
+        )
     CommitteeEvent.objects.create(
         committee=committee,
         actor=actor,

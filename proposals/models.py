@@ -301,6 +301,20 @@ class Deadline(models.Model):
             _("{years}年节假日安排尚未公布，按周一至周五工作日计算，请在公布后核对。")
         ).format(years=listed)
 
+    def describe(self) -> str:
+        """How the due date was computed, in words, for the UI and API."""
+        rule = self.rule or {}
+        unit = _("个工作日") if rule.get("unit") == "workdays" else _("个月")
+        text = _("自 {start} 起 {n}{unit}").format(
+            start=self.start_date, n=rule.get("quantity", "?"), unit=unit
+        )
+        skipped = self.computation.get("skipped") or []
+        if skipped:
+            text += _("，跳过非工作日 {n} 天").format(n=len(skipped))
+        if self.extended:
+            text += _("，已延期")
+        return str(text)
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.is_open and self.due_date < (today or timezone.localdate())
 

@@ -32,3 +32,11 @@ def email_notifications(self, notification_ids: list[int]) -> int:
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+@shared_task
+def close_expired_feedback_windows() -> list[int]:
+    """Close proposals whose feedback window passed without the lead proposer's word."""
+    from proposals.services.feedback import close_expired_feedback_windows as close_expired
+
+    return close_expired()

@@ -14,7 +14,7 @@ from members.models import Member, User
 from members.roles import Role, has_role
 from proposals.choices import Category, CosignerStatus, Kind, Source, State
 from proposals.errors import DomainError, NotPermitted
-from proposals.models import Cosigner, Proposal
+from proposals.models import Attachment, Cosigner, Proposal
 from proposals.notifications import notify
 from proposals.services.base import action, record_event, require
 
@@ -228,3 +228,28 @@ def _reload(proposal: Proposal | int) -> Proposal:
         proposal.refresh_from_db()
         return proposal
     return Proposal.objects.get(pk=proposal)
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def add_attachment(user: User, proposal: Proposal | int, upload) -> Attachment:
+    """Attach a file to a draft or returned proposal (the proposer only)."""
+    require(upload is not None and getattr(upload, "name", ""), _("请选择文件。"), "file")
+    require(upload.size <= MAX_ATTACHMENT_BYTES, _("附件不能超过20MB。"), "file")
+    with action(user, "edit", proposal) as step:
+        attachment = Attachment(proposal=step.proposal, name=upload.name[:200], uploaded_by=user)
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        step.message = _("上传附件 {n}").format(n=attachment.name)
+        step.data = {"attachment": attachment.pk}
+    return attachment
+
+
+def remove_attachment(user: User, proposal: Proposal | int, attachment_id: int) -> None:
+    with action(user, "edit", proposal) as step:
+        attachment = step.proposal.attachments.filter(pk=attachment_id).first()
+        require(attachment, _("附件不存在。"), "attachment")
+        step.message = _("删除附件 {n}").format(n=attachment.name)
+        step.data = {"attachment": attachment_id}
+        attachment.delete()
