@@ -45,7 +45,7 @@ class WorkCalendar:
         if committee_id is not None:
             rows = rows | CalendarOverride.objects.filter(committee_id=committee_id)
         overrides: dict[datetime.date, bool] = {}
-        for committee, day, kind in sorted(
+        for _committee, day, kind in sorted(
             rows.values_list("committee_id", "date", "kind"), key=lambda r: r[0] is not None
         ):
             overrides[day] = kind == CalendarOverride.Kind.WORKDAY

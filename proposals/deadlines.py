@@ -4,7 +4,8 @@ Every due date is a :class:`~proposals.models.Deadline` row that keeps its start
 the rule it followed (rule-set field, quantity, unit, version) and the computation
 (days skipped, years that fell back to Monday–Friday). When a rule set or the
 calendar changes, :func:`recompute_open_deadlines` moves every open due date that
-was not set by hand and logs each move on the proposal.
+was not set by hand and logs each move on the proposal (and each due date whose
+Monday–Friday warning appeared or went away, even when the date stayed).
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ def recompute_open_deadlines(
         elif previous_fallback != computed.computation["fallback_years"]:
             # Same date, but the Monday–Friday warning appeared or went away: the
             # proposal's history must say why the warning changed.
-            message = _("{kind} {due} 按{reason}重新核对，日期不变。").format(
+            message = _("{kind} {due} 因{reason}重新核对，日期不变。").format(
                 kind=deadline.get_kind_display(), due=previous, reason=reason
             )
         else:

@@ -31,6 +31,8 @@ def save_rule_set(user: User | None, rules: RuleSet, changed: list[str] | None =
     """Validate and save ``rules`` (new or edited), bump its version, recompute due dates."""
     committee = rules.committee
     _require_admin(user, committee)
+    if rules.session_id is not None and rules.session.committee_id != committee.pk:
+        raise DomainError(_("只能为本政协的会次设置规则。"), field="session")
     try:
         rules.full_clean()
     except ValidationError as exc:
@@ -62,7 +64,7 @@ def set_calendar_days(
     """Enter published holidays / make-up workdays: ``(date, kind, name)`` each."""
     _require_admin(user, committee)
     kinds = set(CalendarOverride.Kind.values)
-    for day, kind, _name in days:
+    for _day, kind, _name in days:
         if kind not in kinds:
             raise DomainError(_("类型须为法定节假日或调休上班日。"), field="kind")
     with transaction.atomic():
