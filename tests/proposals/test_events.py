@@ -140,7 +140,7 @@ def test_stale_version_is_refused(world):
     assert p.title == "第一个标签页"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_emails_leave_only_after_commit():
     from django.db import transaction
 

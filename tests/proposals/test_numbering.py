@@ -15,7 +15,7 @@ from tests import flows
 THREADS = 8
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_filing_gives_unique_gap_free_numbers():
     from tests.factories import World
 
