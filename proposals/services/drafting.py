@@ -15,8 +15,9 @@ from members.roles import Role, has_role
 from proposals.choices import Category, CosignerStatus, Kind, Source, State
 from proposals.errors import DomainError, NotPermitted
 from proposals.models import Attachment, Cosigner, Proposal
-from proposals.notifications import notify
+from proposals.notifications import committee_staff, notify
 from proposals.services.base import action, record_event, require
+from proposals.workflow import pending_cosigners
 
 EDITABLE_FIELDS = ("title", "background", "suggestions", "category", "topic")
 
@@ -169,6 +170,8 @@ def submit(user: User, proposal: Proposal | int, today: datetime.date | None = N
         step.message = _("提交提案（{kind}）").format(kind=p.get_kind_display())
         step.data = {"session": session.pk, "kind": p.kind}
         notify(invited, p, "cosign_invited", _("请确认是否联名提案《{t}》").format(t=p.title))
+        if not invited:
+            _tell_staff_ready(p)
     return _reload(proposal)
 
 
@@ -190,6 +193,8 @@ def _respond_to_invitation(user: User, proposal: Proposal | int, confirm: bool) 
             m=cosigner.member
         )
         step.data = {"member": cosigner.member_id}
+        if not pending_cosigners(step.proposal):
+            _tell_staff_ready(step.proposal)
         if not confirm:
             notify(
                 [step.proposal.proposer_id],
@@ -198,6 +203,15 @@ def _respond_to_invitation(user: User, proposal: Proposal | int, confirm: bool) 
                 _("{m} 拒绝联名提案《{t}》").format(m=cosigner.member, t=step.proposal.title),
             )
     return _reload(proposal)
+
+
+def _tell_staff_ready(p: Proposal) -> None:
+    notify(
+        committee_staff(p.committee_id),
+        p,
+        "ready_for_review",
+        _("提案《{t}》已提交，待审查").format(t=p.title),
+    )
 
 
 def cosign(user: User, proposal: Proposal | int) -> Proposal:
@@ -220,6 +234,8 @@ def remove_cosigner(user: User, proposal: Proposal | int, member_id: int) -> Pro
         cosigner.save(update_fields=["status", "responded_at"])
         step.message = _("移除未确认的联名人 {m}").format(m=cosigner.member)
         step.data = {"member": member_id}
+        if not pending_cosigners(step.proposal):
+            _tell_staff_ready(step.proposal)
     return _reload(proposal)
 
 

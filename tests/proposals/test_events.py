@@ -162,3 +162,11 @@ def test_kind_is_plenary_during_the_plenary(world):
     p = flows.draft(world)
     drafting.submit(world.member.user, p, today=datetime.date(2025, 1, 12))
     assert p.kind == "plenary"
+
+
+def test_staff_hear_when_a_proposal_is_ready_for_review(world):
+    p = flows.submitted(world)
+    assert not Notification.objects.filter(verb="ready_for_review").exists()
+    drafting.cosign(world.cosigner.user, p)
+    ready = Notification.objects.filter(verb="ready_for_review", proposal=p)
+    assert list(ready.values_list("user", flat=True)) == [world.staff.pk]
