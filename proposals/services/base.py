@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.models import User
 from proposals import workflow
@@ -66,7 +67,7 @@ def action(
         locked = lock_proposal(proposal_id)
         if expected_version is not None and locked.version != expected_version:
             raise StaleVersion(
-                f"该提案已被他人修改（当前版本 {locked.version}），请刷新后再试。"
+                _("该提案已被他人修改（当前版本 {v}），请刷新后再试。").format(v=locked.version)
             )
         locked_assignment = None
         if assignment is not None:

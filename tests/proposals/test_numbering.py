@@ -29,7 +29,7 @@ def test_concurrent_filing_gives_unique_gap_free_numbers():
             barrier.wait()
             for p in chunk:
                 review.file(world.staff, p.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
