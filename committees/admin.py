@@ -90,8 +90,8 @@ class CommitteeScopedAdmin(admin.ModelAdmin):
         return [f for f in filters if f not in ("committee", self.committee_field)]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and shows rows that only the service layer writes."""
+class NoWritesMixin:
+    """Refuses add, change and delete: for rows that only the service layer writes."""
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -101,6 +101,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(NoWritesMixin, admin.ModelAdmin):
+    """Lists and shows rows that only the service layer writes."""
 
 
 class ServiceErrorsAdmin(admin.ModelAdmin):

@@ -10,26 +10,17 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from committees.admin import CommitteeScopedAdmin, ReadOnlyAdmin
+from committees.admin import CommitteeScopedAdmin, NoWritesMixin, ReadOnlyAdmin
 from proposals.models import Assignment, Cosigner, Notification, Proposal, ProposalEvent, Review
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NoWritesMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return list(self.fields or [])
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 class CosignerInline(ReadOnlyInline):

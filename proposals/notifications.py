@@ -1,4 +1,9 @@
-"""In-app notifications, written with the change; e-mail copies leave after commit."""
+"""In-app notifications, written with the change; e-mail copies leave after commit.
+
+The notification row is the outbox: it is written in the action's transaction, so a
+rolled-back action leaves none behind, and delivery (e-mail, later SMS) is queued
+with ``transaction.on_commit`` — never sent while the proposal row is locked.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
 from django.conf import settings
@@ -30,6 +31,22 @@ def pytest_configure(config: pytest.Config) -> None:
             f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT']} as {db['USER']!r} "
             f"({exc}).\nStart it (e.g. `pg_ctlcluster 15 main start`) or set DATABASE_URL."
         ) from exc
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Re-create the role groups the migrations made.
+
+    Transactional tests run last and flush every table, so a later ``--reuse-db``
+    run would otherwise start without them.
+    """
+    from django.apps import apps
+
+    groups = importlib.import_module("members.migrations.0002_role_groups")
+    admin_delete = importlib.import_module("members.migrations.0003_admin_delete_calendar")
+    with django_db_blocker.unblock():
+        groups.create_groups(apps, None)
+        admin_delete.grant(apps, None)
 
 
 @pytest.fixture
