@@ -23,6 +23,21 @@ def rules_for(committee_id: int, session_id: int | None = None) -> RuleSet:
     return RuleSet(committee_id=committee_id)
 
 
+def rules_for_many(pairs: set[tuple[int, int | None]]) -> dict[tuple[int, int | None], RuleSet]:
+    """``rules_for`` for many (committee, session) pairs in one query (list pages)."""
+    committee_ids = {c for c, _s in pairs}
+    rows = list(RuleSet.objects.filter(committee_id__in=committee_ids))
+    by_key = {(r.committee_id, r.session_id): r for r in rows}
+    result = {}
+    for committee_id, session_id in pairs:
+        result[(committee_id, session_id)] = (
+            by_key.get((committee_id, session_id))
+            or by_key.get((committee_id, None))
+            or RuleSet(committee_id=committee_id)
+        )
+    return result
+
+
 def reply_class_codes(rules: RuleSet) -> list[str]:
     return [item["code"] for item in rules.reply_classes]
 

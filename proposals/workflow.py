@@ -163,10 +163,29 @@ def passed_stages(proposal: Proposal) -> list[str]:
     return passed
 
 
-def next_review_stage(proposal: Proposal) -> str | None:
-    from committees.rules import rules_for
+def rules_of(proposal: Proposal):
+    """The proposal's rule set, cached on the object (lists attach them in one query)."""
+    cached = getattr(proposal, "_rules", None)
+    if cached is None:
+        from committees.rules import rules_for
 
-    stages = rules_for(proposal.committee_id, proposal.session_id).review_stages
+        cached = rules_for(proposal.committee_id, proposal.session_id)
+        proposal._rules = cached
+    return cached
+
+
+def attach_rules(proposals) -> None:
+    """Give every proposal of a page its rule set with one query."""
+    from committees.rules import rules_for_many
+
+    proposals = list(proposals)
+    found = rules_for_many({(p.committee_id, p.session_id) for p in proposals})
+    for p in proposals:
+        p._rules = found[(p.committee_id, p.session_id)]
+
+
+def next_review_stage(proposal: Proposal) -> str | None:
+    stages = rules_of(proposal).review_stages
     done = passed_stages(proposal)
     remaining = [s for s in stages if s not in done]
     return remaining[0] if remaining else None

@@ -1,0 +1,3 @@
+"""API URLconf (filled in by its own issue work)."""
+
+urlpatterns: list = []

@@ -1,0 +1,29 @@
+"""The REST API: /api/v1/… plus the OpenAPI schema and docs served from local static."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from proposals.api.views import (
+    AssignmentViewSet,
+    NotificationViewSet,
+    ProposalViewSet,
+    ReassignmentRequestViewSet,
+)
+
+router = DefaultRouter()
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register(
+    "reassignment-requests", ReassignmentRequestViewSet, basename="reassignment-request"
+)
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("v1/", include("members.api")),
+    path("v1/", include("committees.api")),
+    path("v1/", include("proposals.api.statistics")),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

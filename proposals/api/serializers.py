@@ -1,0 +1,492 @@
+"""API representations of proposals and assignments, and the bodies of each action.
+
+Read serializers work from prefetched relations only (see ``proposals.api.querysets``),
+so list endpoints run a fixed number of queries whatever the page size.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from proposals import workflow
+from proposals.choices import (
+    CommunicationKind,
+    CommunicationMethod,
+    DeadlineKind,
+    ReviewDecision,
+    ReviewStage,
+    Satisfaction,
+)
+from proposals.models import (
+    Assignment,
+    Attachment,
+    Cosigner,
+    Deadline,
+    Feedback,
+    Notification,
+    Proposal,
+    ProposalEvent,
+    ReassignmentRequest,
+    Reply,
+    Review,
+)
+
+HANDLING_DEADLINES = (DeadlineKind.REPLY, DeadlineKind.CO_OPINION)
+
+
+class RefSerializer(serializers.Serializer):
+    """A related object as ``{"id", "name"}``."""
+
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="__str__")
+
+
+class CosignerSerializer(serializers.ModelSerializer):
+    member = serializers.IntegerField(source="member_id")
+    name = serializers.CharField(source="member.name")
+
+    class Meta:
+        model = Cosigner
+        fields = ["member", "name", "status", "responded_at"]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    explanation = serializers.CharField(source="describe")
+    warning = serializers.CharField()
+    assignment = serializers.IntegerField(source="assignment_id", allow_null=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "kind",
+            "assignment",
+            "start_date",
+            "due_date",
+            "is_open",
+            "extended",
+            "explanation",
+            "warning",
+            "computation",
+        ]
+
+
+def current_deadline(assignment: Assignment) -> Deadline | None:
+    """The assignment's reply or opinion deadline now: the open one, else the latest."""
+    handling = [d for d in assignment.deadlines.all() if d.kind in HANDLING_DEADLINES]
+    open_ones = [d for d in handling if d.is_open]
+    pool = open_ones or handling
+    return max(pool, key=lambda d: (d.due_date, d.pk)) if pool else None
+
+
+class AssignmentBriefSerializer(serializers.ModelSerializer):
+    unit = RefSerializer()
+    due_date = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    due_warning = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "unit",
+            "role",
+            "status",
+            "assigned_on",
+            "due_date",
+            "overdue",
+            "due_warning",
+        ]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_due_date(self, obj: Assignment):
+        deadline = current_deadline(obj)
+        return deadline.due_date if deadline else None
+
+    def get_overdue(self, obj: Assignment) -> bool:
+        deadline = current_deadline(obj)
+        return bool(deadline and deadline.is_overdue())
+
+    def get_due_warning(self, obj: Assignment) -> str:
+        deadline = current_deadline(obj)
+        return deadline.warning if deadline else ""
+
+
+class AssignmentActionsSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField()
+    actions = serializers.ListField(child=serializers.CharField())
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A proposal as listed: who, what, where it stands and what the caller may do next."""
+
+    committee = RefSerializer()
+    session = RefSerializer()
+    proposer = RefSerializer()
+    organization = RefSerializer(allow_null=True)
+    sector = RefSerializer(allow_null=True)
+    cosigners = CosignerSerializer(many=True)
+    assignments = AssignmentBriefSerializer(many=True)
+    state_label = serializers.CharField(source="get_state_display")
+    category_label = serializers.CharField(source="get_category_display")
+    allowed_actions = serializers.SerializerMethodField()
+    assignment_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_label",
+            "category",
+            "category_label",
+            "source",
+            "kind",
+            "committee",
+            "session",
+            "proposer",
+            "organization",
+            "sector",
+            "cosigners",
+            "is_key",
+            "assignments",
+            "handling_round",
+            "version",
+            "submitted_at",
+            "filed_at",
+            "replied_at",
+            "closed_at",
+            "allowed_actions",
+            "assignment_actions",
+        ]
+
+    def _user(self):
+        request = self.context.get("request")
+        return request.user if request else None
+
+    def get_allowed_actions(self, obj: Proposal) -> list[str]:
+        return workflow.allowed_actions(self._user(), obj, timezone.localdate())
+
+    @extend_schema_field(AssignmentActionsSerializer(many=True))
+    def get_assignment_actions(self, obj: Proposal) -> list[dict]:
+        user, today = self._user(), timezone.localdate()
+        rows = []
+        for assignment in obj.assignments.all():
+            actions = workflow.allowed_assignment_actions(user, assignment, today)
+            if actions:
+                rows.append({"assignment": assignment.pk, "actions": actions})
+        return rows
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    reviewer = RefSerializer()
+
+    class Meta:
+        model = Review
+        fields = ["id", "stage", "decision", "opinion", "reviewer", "created_at"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "file", "created_at"]
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="assignment.unit.name")
+
+    class Meta:
+        model = Reply
+        fields = [
+            "id",
+            "assignment",
+            "unit",
+            "round",
+            "classification",
+            "content",
+            "attachment",
+            "signed_by",
+            "reply_date",
+        ]
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    user = RefSerializer()
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "round",
+            "user",
+            "is_decisive",
+            "communication",
+            "result",
+            "comment",
+            "created_at",
+        ]
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    """One proposal with its content, review, due dates, replies and feedback."""
+
+    supervisors = RefSerializer(many=True)
+    forwarded_to = RefSerializer(allow_null=True)
+    reviews = ReviewSerializer(many=True)
+    deadlines = DeadlineSerializer(many=True)
+    attachments = AttachmentSerializer(many=True)
+    replies = serializers.SerializerMethodField()
+    feedback = FeedbackSerializer(many=True)
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    transferred_from = serializers.PrimaryKeyRelatedField(read_only=True)
+    transferred_to = serializers.SerializerMethodField()
+    merged_proposals = serializers.SerializerMethodField()
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [
+            *ProposalSerializer.Meta.fields,
+            "background",
+            "suggestions",
+            "topic",
+            "decline_ground",
+            "decline_note",
+            "forwarded_to",
+            "supervisors",
+            "reviews",
+            "deadlines",
+            "attachments",
+            "replies",
+            "feedback",
+            "merged_into",
+            "merged_proposals",
+            "transferred_from",
+            "transferred_to",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(ReplySerializer(many=True))
+    def get_replies(self, obj: Proposal) -> list[dict]:
+        replies = [r for a in obj.assignments.all() for r in a.replies.all()]
+        return ReplySerializer(sorted(replies, key=lambda r: r.pk), many=True).data
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_transferred_to(self, obj: Proposal):
+        target = getattr(obj, "transferred_to", None)
+        return target.pk if target else None
+
+    def get_merged_proposals(self, obj: Proposal) -> list[int]:
+        return [p.pk for p in obj.merged_proposals.all()]
+
+
+class ProposalWriteSerializer(serializers.Serializer):
+    """The fields a proposer writes; creating makes a draft."""
+
+    title = serializers.CharField(max_length=200)
+    background = serializers.CharField(required=False, allow_blank=True, default="")
+    suggestions = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.ChoiceField(choices=Proposal._meta.get_field("category").choices)
+    topic = serializers.IntegerField(required=False, allow_null=True)
+    cosigners = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=100
+    )
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, help_text="集体提案单位 id（集体提案联系人）"
+    )
+
+
+class ProposalPatchSerializer(ProposalWriteSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    category = serializers.ChoiceField(
+        choices=Proposal._meta.get_field("category").choices, required=False
+    )
+    background = serializers.CharField(required=False, allow_blank=True)
+    suggestions = serializers.CharField(required=False, allow_blank=True)
+    organization = None
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = RefSerializer(allow_null=True)
+    proposal = serializers.IntegerField(source="proposal_id")
+
+    class Meta:
+        model = ProposalEvent
+        fields = [
+            "id",
+            "proposal",
+            "action",
+            "from_state",
+            "to_state",
+            "message",
+            "data",
+            "actor",
+            "created_at",
+        ]
+
+
+# ---- action bodies ------------------------------------------------------------------------
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RemoveCosignerSerializer(serializers.Serializer):
+    member = serializers.IntegerField(min_value=1)
+
+
+class ReviewActionSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=ReviewStage.choices)
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    decline_ground = serializers.CharField(required=False, allow_blank=True, default="")
+    forward_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    lead_unit = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    co_units = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
+    )
+    separate_units = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
+    )
+
+
+class ExtendSerializer(serializers.Serializer):
+    due_date = serializers.DateField()
+    reason = serializers.CharField()
+    assignment = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class FeedbackActionSerializer(serializers.Serializer):
+    communication = serializers.ChoiceField(choices=Satisfaction.choices)
+    result = serializers.ChoiceField(choices=Satisfaction.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MarkKeySerializer(serializers.Serializer):
+    supervisors = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=20
+    )
+
+
+class SuperviseSerializer(serializers.Serializer):
+    content = serializers.CharField()
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class TransferSerializer(serializers.Serializer):
+    committee = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField()
+
+
+class AssignmentSerializer(AssignmentBriefSerializer):
+    proposal = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+    reroute_until = serializers.SerializerMethodField()
+
+    class Meta(AssignmentBriefSerializer.Meta):
+        fields = [
+            *AssignmentBriefSerializer.Meta.fields,
+            "proposal",
+            "accepted_at",
+            "reroute_until",
+            "allowed_actions",
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "number": {"type": "string"},
+                "title": {"type": "string"},
+                "state": {"type": "string"},
+            },
+        }
+    )
+    def get_proposal(self, obj: Assignment) -> dict:
+        p = obj.proposal
+        return {"id": p.pk, "number": p.number, "title": p.title, "state": p.state}
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_reroute_until(self, obj: Assignment):
+        for d in obj.deadlines.all():
+            if d.kind == DeadlineKind.REROUTE_WINDOW and d.is_open:
+                return d.due_date
+        return None
+
+    def get_allowed_actions(self, obj: Assignment) -> list[str]:
+        request = self.context.get("request")
+        return workflow.allowed_assignment_actions(
+            request.user if request else None, obj, timezone.localdate()
+        )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CommunicationSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CommunicationKind.choices)
+    method = serializers.ChoiceField(choices=CommunicationMethod.choices)
+    date = serializers.DateField()
+    content = serializers.CharField()
+
+
+class ReplyActionSerializer(serializers.Serializer):
+    classification = serializers.CharField(max_length=4)
+    content = serializers.CharField()
+    signed_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    attachment = serializers.FileField(required=False, allow_null=True)
+
+
+class OpinionSerializer(serializers.Serializer):
+    content = serializers.CharField()
+
+
+class ReassignmentRequestSerializer(serializers.ModelSerializer):
+    assignment = AssignmentBriefSerializer()
+    proposal = serializers.IntegerField(source="assignment.proposal_id")
+
+    class Meta:
+        model = ReassignmentRequest
+        fields = [
+            "id",
+            "proposal",
+            "assignment",
+            "reason",
+            "status",
+            "created_at",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class ApproveSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, help_text="新的承办单位 id")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "proposal", "verb", "message", "created_at", "read_at"]
