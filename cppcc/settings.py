@@ -150,6 +150,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cppcc.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_THROTTLE_RATE", "10/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust when
+    # throttling logins by client address (unset: use the socket's address).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -175,6 +178,7 @@ SPECTACULAR_SETTINGS = {
         "ProposalKindEnum": "proposals.choices.Kind",
         "CommunicationKindEnum": "proposals.choices.CommunicationKind",
         "DeadlineKindEnum": "proposals.choices.DeadlineKind",
+        "UnitRoleEnum": "proposals.choices.UnitRole",
     },
 }
 

@@ -40,13 +40,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     Transactional tests run last and flush every table, so a later ``--reuse-db``
     run would otherwise start without them.
     """
+    with django_db_blocker.unblock():
+        restore_role_groups()
+
+
+def restore_role_groups() -> None:
+    """What the data migrations made: the role groups and the admin group's permissions."""
     from django.apps import apps
 
     groups = importlib.import_module("members.migrations.0002_role_groups")
     admin_delete = importlib.import_module("members.migrations.0003_admin_delete_calendar")
-    with django_db_blocker.unblock():
-        groups.create_groups(apps, None)
-        admin_delete.grant(apps, None)
+    groups.create_groups(apps, None)
+    admin_delete.grant(apps, None)
 
 
 @pytest.fixture

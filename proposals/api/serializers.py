@@ -241,8 +241,8 @@ class ProposalDetailSerializer(ProposalSerializer):
     attachments = AttachmentSerializer(many=True)
     replies = serializers.SerializerMethodField()
     feedback = FeedbackSerializer(many=True)
-    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
-    transferred_from = serializers.PrimaryKeyRelatedField(read_only=True)
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    transferred_from = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     transferred_to = serializers.SerializerMethodField()
     merged_proposals = serializers.SerializerMethodField()
 
@@ -357,7 +357,7 @@ class MergeSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    lead_unit = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    lead_unit = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
     co_units = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
     )

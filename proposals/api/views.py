@@ -86,7 +86,11 @@ class ProposalViewSet(
     def get_queryset(self) -> QuerySet[Proposal]:
         if self.action == "list":
             return queries.proposal_list(self.request.user)
-        return queries.proposal_detail(self.request.user)
+        if self.action == "retrieve":
+            return queries.proposal_detail(self.request.user)
+        # Actions only need to know the caller may see the proposal (404 otherwise):
+        # the service locks and reads it again, and ``_fresh`` answers with the detail.
+        return Proposal.objects.visible_to(self.request.user)
 
     def get_serializer_class(self):
         return s.ProposalSerializer if self.action == "list" else s.ProposalDetailSerializer
@@ -103,7 +107,8 @@ class ProposalViewSet(
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         proposal = self.get_object()
-        return self._fresh(proposal.pk)
+        data = s.ProposalDetailSerializer(proposal, context=self.get_serializer_context()).data
+        return Response(data, headers={"ETag": etag(proposal)})
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = body(s.ProposalWriteSerializer, request)
@@ -174,8 +179,9 @@ class ProposalViewSet(
     @_transition("remove_cosigner", s.RemoveCosignerSerializer)
     @action(detail=True, methods=["post"], url_path="remove-cosigner")
     def remove_cosigner(self, request: Request, pk=None) -> Response:
+        proposal = self.get_object()
         data = body(s.RemoveCosignerSerializer, request)
-        drafting.remove_cosigner(request.user, self.get_object().pk, data["member"])
+        drafting.remove_cosigner(request.user, proposal.pk, data["member"])
         return self._fresh(pk)
 
     @_transition("review", s.ReviewActionSerializer)
@@ -193,11 +199,12 @@ class ProposalViewSet(
     @_transition("merge", s.MergeSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk=None) -> Response:
+        proposal = self.get_object()  # 404 before anything about the body
         data = body(s.MergeSerializer, request)
         target = self.get_queryset().filter(pk=data["into"]).first()
         if target is None:
             raise ValidationError({"into": [_("主提案不存在。")]})
-        review.merge(request.user, self.get_object().pk, into=target.pk, comment=data["comment"])
+        review.merge(request.user, proposal.pk, into=target.pk, comment=data["comment"])
         return self._fresh(pk)
 
     @extend_schema(
@@ -207,10 +214,9 @@ class ProposalViewSet(
     )
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk=None) -> Response:
+        proposal = self.get_object()
         data = body(s.TransferSerializer, request)
-        copy = review.transfer(
-            request.user, self.get_object().pk, data["committee"], data["reason"]
-        )
+        copy = review.transfer(request.user, proposal.pk, data["committee"], data["reason"])
         # The receiving committee's proposal is not the caller's to read; report the link.
         return Response(
             {"id": copy.pk, "committee": copy.committee_id, "transferred_from": int(pk)},
@@ -232,8 +238,9 @@ class ProposalViewSet(
     @_transition("feedback", s.FeedbackActionSerializer)
     @action(detail=True, methods=["post"])
     def feedback(self, request: Request, pk=None) -> Response:
+        proposal = self.get_object()
         data = body(s.FeedbackActionSerializer, request)
-        feedback.give_feedback(request.user, self.get_object().pk, **data)
+        feedback.give_feedback(request.user, proposal.pk, **data)
         return self._fresh(pk)
 
     @_transition("close")
@@ -245,15 +252,17 @@ class ProposalViewSet(
     @_transition("mark_key", s.MarkKeySerializer)
     @action(detail=True, methods=["post"], url_path="mark-key")
     def mark_key(self, request: Request, pk=None) -> Response:
+        proposal = self.get_object()
         data = body(s.MarkKeySerializer, request)
-        supervision.mark_key(request.user, self.get_object().pk, data["supervisors"])
+        supervision.mark_key(request.user, proposal.pk, data["supervisors"])
         return self._fresh(pk)
 
     @_transition("supervise", s.SuperviseSerializer)
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, pk=None) -> Response:
+        proposal = self.get_object()
         data = body(s.SuperviseSerializer, request)
-        supervision.supervise(request.user, self.get_object().pk, **data)
+        supervision.supervise(request.user, proposal.pk, **data)
         return self._fresh(pk)
 
     @extend_schema(summary="办理记录 · the audit trail", responses=s.EventSerializer(many=True))
@@ -297,8 +306,9 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path="request-reassignment")
     def request_reassignment(self, request: Request, pk=None) -> Response:
+        assignment = self.get_object()
         data = body(s.ReasonSerializer, request)
-        created = handling.request_reassignment(request.user, self.get_object(), data["reason"])
+        created = handling.request_reassignment(request.user, assignment, data["reason"])
         return Response(
             s.ReassignmentRequestSerializer(created).data, status=status.HTTP_201_CREATED
         )
@@ -327,8 +337,9 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def reply(self, request: Request, pk=None) -> Response:
+        assignment = self.get_object()
         data = body(s.ReplyActionSerializer, request)
-        handling.reply(request.user, self.get_object(), **data)
+        handling.reply(request.user, assignment, **data)
         return self._fresh(pk)
 
     @extend_schema(
