@@ -60,6 +60,8 @@ def exception_handler(exc, context):
         detail = getattr(exc, "detail", str(exc))
         code = detail.code if hasattr(detail, "code") else "error"
         response.data = {"detail": str(detail), "code": code}
+        if isinstance(exc, exceptions.ParseError):
+            response.data["errors"] = {"non_field_errors": [str(detail)]}
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response.data["detail"] = response.data["detail"] or _("请先登录。")
     return response

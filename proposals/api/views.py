@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from committees.models import Organization
+from members.roles import Role, has_role
 from proposals import queries, workflow
 from proposals.api import serializers as s
 from proposals.choices import State
@@ -366,6 +367,9 @@ class ReassignmentRequestViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status"]
 
     def get_queryset(self):
+        # Re-routing is between units and the proposal committee; proposers are not party.
+        if not has_role(self.request.user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR, Role.UNIT):
+            return ReassignmentRequest.objects.none()
         assignments = queries.assignment_list(self.request.user)
         return (
             ReassignmentRequest.objects.filter(assignment__in=assignments.values("pk"))

@@ -32,12 +32,14 @@ def give_feedback(
 ) -> Feedback:
     """One person's feedback on this round. The lead proposer's decides the outcome:
     satisfied or basically satisfied closes; dissatisfied sends it back to the units."""
-    require(communication in Satisfaction.values, _("请评价对沟通情况的满意度。"), "communication")
-    require(result in Satisfaction.values, _("请评价对办理结果的满意度。"), "result")
-    comment = (comment or "").strip()
-    if result == Satisfaction.DISSATISFIED:
-        require(comment, _("不满意时请说明理由，以便重新办理。"), "comment")
     with action(user, "feedback", proposal, today=today) as step:
+        require(
+            communication in Satisfaction.values, _("请评价对沟通情况的满意度。"), "communication"
+        )
+        require(result in Satisfaction.values, _("请评价对办理结果的满意度。"), "result")
+        comment = (comment or "").strip()
+        if result == Satisfaction.DISSATISFIED:
+            require(comment, _("不满意时请说明理由，以便重新办理。"), "comment")
         p = step.proposal
         decisive = feedback_givers(p)[user.pk]
         record = Feedback.objects.create(

@@ -167,11 +167,11 @@ def accept(user: User, assignment: Assignment, today: datetime.date | None = Non
 def request_reassignment(
     user: User, assignment: Assignment, reason: str, today: datetime.date | None = None
 ) -> ReassignmentRequest:
-    reason = (reason or "").strip()
-    require(reason, _("请说明申请调整的理由。"), "reason")
     with action(
         user, "request_reassignment", assignment.proposal_id, assignment=assignment, today=today
     ) as step:
+        reason = (reason or "").strip()
+        require(reason, _("请说明申请调整的理由。"), "reason")
         a = step.assignment
         a.status = AssignmentStatus.REROUTE_REQUESTED
         a.save(update_fields=["status"])
@@ -264,13 +264,13 @@ def communicate(
     content: str,
     today: datetime.date | None = None,
 ) -> Communication:
-    require(kind in CommunicationKind.values, _("请选择沟通类型。"), "kind")
-    require(method in CommunicationMethod.values, _("请选择沟通方式。"), "method")
-    content = (content or "").strip()
-    require(content, _("请填写沟通内容。"), "content")
     with action(
         user, "communicate", assignment.proposal_id, assignment=assignment, today=today
     ) as step:
+        require(kind in CommunicationKind.values, _("请选择沟通类型。"), "kind")
+        require(method in CommunicationMethod.values, _("请选择沟通方式。"), "method")
+        content = (content or "").strip()
+        require(content, _("请填写沟通内容。"), "content")
         require(date <= step.today, _("沟通日期不能晚于今天。"), "date")
         record = Communication.objects.create(
             assignment=step.assignment,
@@ -292,11 +292,11 @@ def communicate(
 def give_opinion(
     user: User, assignment: Assignment, content: str, today: datetime.date | None = None
 ) -> UnitOpinion:
-    content = (content or "").strip()
-    require(content, _("请填写会办意见。"), "content")
     with action(
         user, "give_opinion", assignment.proposal_id, assignment=assignment, today=today
     ) as step:
+        content = (content or "").strip()
+        require(content, _("请填写会办意见。"), "content")
         a, p = step.assignment, step.proposal
         opinion = UnitOpinion.objects.create(
             assignment=a, round=p.handling_round, content=content, created_by=user
@@ -327,9 +327,9 @@ def reply(
     today: datetime.date | None = None,
 ) -> Reply:
     """答复. When every replying unit has answered this round, the proposal awaits feedback."""
-    content = (content or "").strip()
-    require(content, _("请填写答复内容。"), "content")
     with action(user, "reply", assignment.proposal_id, assignment=assignment, today=today) as step:
+        content = (content or "").strip()
+        require(content, _("请填写答复内容。"), "content")
         a, p = step.assignment, step.proposal
         codes = reply_class_codes(rules_for(p.committee_id, p.session_id))
         require(
@@ -382,9 +382,9 @@ def extend(
     today: datetime.date | None = None,
 ) -> Deadline:
     """延期: move an open reply deadline (the lead unit's unless ``assignment`` is given)."""
-    reason = (reason or "").strip()
-    require(reason, _("请填写延期理由。"), "reason")
     with action(user, "extend", proposal, today=today) as step:
+        reason = (reason or "").strip()
+        require(reason, _("请填写延期理由。"), "reason")
         p = step.proposal
         open_replies = Deadline.objects.select_for_update().filter(
             proposal=p, kind=DeadlineKind.REPLY, is_open=True

@@ -31,9 +31,9 @@ def review(
     forward_to: HandlingUnit | int | None = None,
 ) -> Proposal:
     """Record one review stage. Pass moves on; return sends it back; decline ends it."""
-    require(decision in ReviewDecision.values, _("审查意见无效。"), "decision")
-    opinion = (opinion or "").strip()
     with action(user, "review", proposal) as step:
+        require(decision in ReviewDecision.values, _("审查意见无效。"), "decision")
+        opinion = (opinion or "").strip()
         p = step.proposal
         expected = workflow.next_review_stage(p)
         require(
@@ -135,12 +135,13 @@ def merge(
     """并案: ``proposal`` is handled with ``into``; both keep their proposers."""
     source_id = proposal if isinstance(proposal, int) else proposal.pk
     target_id = into if isinstance(into, int) else into.pk
-    require(source_id != target_id, _("不能与自身并案。"), "into")
     with transaction.atomic():
         locked = lock_proposals(source_id, target_id)
+        source = locked[source_id]
+        workflow.check(user, "merge", source)  # permission before looking at the target
+        require(source_id != target_id, _("不能与自身并案。"), "into")
         target = locked.get(target_id)
         require(target, _("主提案不存在。"), "into")
-        source = locked[source_id]
         require(
             target.committee_id == source.committee_id,
             _("只能并入本政协的提案。"),
@@ -193,12 +194,12 @@ def transfer(
 
     Returns the new proposal in the receiving committee.
     """
-    reason = (reason or "").strip()
-    require(reason, _("请填写转交理由。"), "reason")
-    committee_id = committee.pk if isinstance(committee, Committee) else committee
-    target = Committee.objects.filter(pk=committee_id).first()
-    require(target, _("接收的政协不存在。"), "committee")
     with action(user, "transfer", proposal) as step:
+        reason = (reason or "").strip()
+        require(reason, _("请填写转交理由。"), "reason")
+        committee_id = committee.pk if isinstance(committee, Committee) else committee
+        target = Committee.objects.filter(pk=committee_id).first()
+        require(target, _("接收的政协不存在。"), "committee")
         p = step.proposal
         require(target.pk != p.committee_id, _("不能转交给本政协。"), "committee")
         session = Session.objects.for_date(target.pk, step.today)

@@ -16,9 +16,9 @@ from proposals.services.drafting import _reload
 
 
 def mark_key(user: User, proposal: Proposal | int, supervisors: Iterable[int]) -> Proposal:
-    ids = sorted({int(s) for s in supervisors})
-    require(ids, _("请选择至少一位督办领导。"), "supervisors")
     with action(user, "mark_key", proposal) as step:
+        ids = sorted({int(s) for s in supervisors})
+        require(ids, _("请选择至少一位督办领导。"), "supervisors")
         p = step.proposal
         leaders = list(
             User.objects.filter(
@@ -47,9 +47,9 @@ def supervise(
     date: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> Supervision:
-    content = (content or "").strip()
-    require(content, _("请填写督办情况。"), "content")
     with action(user, "supervise", proposal, today=today) as step:
+        content = (content or "").strip()
+        require(content, _("请填写督办情况。"), "content")
         day = date or step.today
         require(day <= step.today, _("督办日期不能晚于今天。"), "date")
         record = Supervision.objects.create(

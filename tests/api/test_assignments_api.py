@@ -368,7 +368,7 @@ DECISIONS = [
     Decision("approve", "co_handler", 404),
     Decision("reject", "other_handler", 404),
     Decision("approve", "foreign_staff", 404),
-    Decision("reject", "member", 403),  # the proposer follows its assignments
+    Decision("reject", "member", 404),  # re-routing is between units and staff
     Decision("reject", "other_member", 404),
     Decision("approve", "staff", 409, "rejected"),
     Decision("reject", "staff", 409, "approved"),
@@ -447,6 +447,7 @@ def test_reassignment_request_lists_are_scoped(world, elsewhere):
     assert ids(world.lead_handler) == {lead_request.pk}
     assert ids(world.co_handler) == {co_request.pk}
     assert ids(world.other_handler) == set()
+    assert ids(world.member.user) == set()  # the proposer is not party to re-routing
     assert len(ids(elsewhere.staff)) == 1
     pending = token_client(world.staff).get(f"{API}/reassignment-requests/?status=pending")
     assert pending.data["count"] == 2

@@ -328,3 +328,19 @@ def test_superuser_may_act_in_any_committee(world, django_user_model):
     p.refresh_from_db()
     assert p.state == State.UNDER_REVIEW
     assert Committee.objects.count() == 1
+
+
+def test_permission_is_checked_before_the_input(world):
+    """Someone who may not act learns that, not what their input lacked."""
+    replied = flows.replied(world)
+    with pytest.raises(NotPermitted):
+        feedback.give_feedback(world.other_member.user, replied, communication="", result="")
+    assigned = flows.assigned(world)
+    with pytest.raises(NotPermitted):
+        handling.reply(
+            world.other_handler, flows.lead_assignment(assigned), classification="", content=""
+        )
+    with pytest.raises(NotPermitted):
+        supervision.mark_key(world.member.user, assigned, [])
+    with pytest.raises(NotPermitted):
+        review.merge(world.member.user, assigned, into=assigned)
