@@ -49,7 +49,7 @@ def etag(proposal: Proposal) -> str:
 def _transition(name: str, serializer=None, summary: str = ""):
     """Schema for a proposal action: its body, and the proposal it returns."""
     return extend_schema(
-        summary=summary or workflow.BY_NAME[name].label,
+        summary=summary or f"{workflow.BY_NAME[name].label} · {name.replace('_', ' ')}",
         request=serializer or s.EmptySerializer,
         responses={200: s.ProposalDetailSerializer},
     )

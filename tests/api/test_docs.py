@@ -34,3 +34,20 @@ def test_docs_page_loads_its_assets_from_local_static(client):
     for asset in assets:
         assert asset.startswith("/static/"), asset  # no CDN
         assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_ordering_on_a_tied_field_pages_without_overlap(world):
+    from rest_framework.test import APIClient
+
+    from tests import flows
+
+    for i in range(7):
+        flows.submitted(world, cosigners=False, title=f"提案{i}")
+    client = APIClient()
+    client.force_authenticate(world.staff)
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(f"/api/v1/proposals/?ordering=state&page_size=3&page={page}")
+        seen += [row["id"] for row in response.data["results"]]
+    assert len(seen) == len(set(seen)) == 7
+    assert seen == sorted(seen, reverse=True)  # ties broken by id, newest first
