@@ -15,7 +15,7 @@ import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error, response_schema_conformance
@@ -60,10 +60,24 @@ def fuzz_world(django_db_setup, django_db_blocker):
         }
     yield tokens
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-        restore_role_groups()
+        _reset_database()
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+def _reset_database() -> None:
+    """Empty the database and put back what the migrations made.
+
+    When transactional tests serialized the migrated database, restore exactly that
+    snapshot (they restore it too, so re-created rows would collide with it).
+    """
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot:
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(snapshot)
+    else:
+        call_command("flush", interactive=False, verbosity=0)
+        restore_role_groups()
 
 
 FEW = settings(
