@@ -10,8 +10,16 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/"),
+        name="password_change",
+    ),
     path("admin/", admin.site.urls),
     path("api/", include("cppcc.api.urls")),
+    path("proposals/", include("proposals.urls")),
+    path("people/", include("members.urls")),
+    path("settings/", include("committees.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

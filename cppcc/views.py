@@ -1,17 +1,60 @@
-"""The landing page: who you are and the proposals you can see, by state.
+"""The landing page: what waits for me, and the proposals I can see by state.
 
-The full browser UI per role comes on top of this; it already reads through the
-one visibility rule (``Proposal.objects.visible_to``).
+"Waiting for me" is whatever ``workflow.allowed_actions`` offers the user on recent
+proposals in the states their roles act on, so the home page and the buttons agree.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from members.roles import roles_of
+from members.roles import Role, roles_of
+from proposals import queries, workflow
 from proposals.choices import State
 from proposals.models import Proposal
+
+# Actions that are possible but not "waiting" (a proposer may always withdraw, etc.).
+NOT_TODO = {
+    "edit",
+    "withdraw",
+    "remove_cosigner",
+    "close",
+    "extend",
+    "mark_key",
+    "merge",
+    "transfer",
+    "supervise",
+}
+ROLE_STATES = {
+    Role.MEMBER: [State.DRAFT, State.RETURNED, State.SUBMITTED, State.REPLIED],
+    Role.COLLECTIVE: [State.DRAFT, State.RETURNED, State.REPLIED],
+    Role.STAFF: [State.SUBMITTED, State.UNDER_REVIEW, State.FILED],
+    Role.ADMIN: [State.SUBMITTED, State.UNDER_REVIEW, State.FILED],
+    Role.UNIT: [State.ASSIGNED, State.REHANDLING],
+}
+TODO_LIMIT = 30
+
+
+def waiting_for(user) -> list[tuple[Proposal, list[str]]]:
+    roles = roles_of(user)
+    states = {s for role in roles for s in ROLE_STATES.get(role, [])}
+    if not states:
+        return []
+    candidates = list(
+        queries.proposal_list(user).filter(state__in=states).order_by("-id")[:TODO_LIMIT]
+    )
+    workflow.attach_rules(candidates)
+    today = timezone.localdate()
+    rows = []
+    for p in candidates:
+        actions = [a for a in workflow.allowed_actions(user, p, today) if a not in NOT_TODO]
+        for assignment in p.assignments.all():
+            actions += workflow.allowed_assignment_actions(user, assignment, today)
+        if actions:
+            rows.append((p, [str(workflow.BY_NAME[a].label) for a in dict.fromkeys(actions)]))
+    return rows
 
 
 @login_required
@@ -22,10 +65,15 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values_list("state", "n")
     )
-    by_state = [(label, counts.get(value, 0)) for value, label in State.choices]
+    by_state = [(value, label, counts.get(value, 0)) for value, label in State.choices]
     roles = sorted(role.label for role in roles_of(request.user))
     return render(
         request,
         "home.html",
-        {"by_state": by_state, "total": sum(counts.values()), "roles": roles},
+        {
+            "by_state": by_state,
+            "total": sum(counts.values()),
+            "roles": roles,
+            "waiting": waiting_for(request.user),
+        },
     )

@@ -143,6 +143,11 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("proposals:detail", args=[self.pk])
+
     @property
     def handled_proposal(self) -> Proposal:
         """The proposal that carries the handling: itself, or the one it was merged into."""

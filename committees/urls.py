@@ -1,0 +1,4 @@
+"""Browser pages of the committees app."""
+
+app_name = "committees"
+urlpatterns: list = []

@@ -1,0 +1,23 @@
+"""Browser pages for proposals."""
+
+from django.urls import path
+
+from proposals import views
+
+app_name = "proposals"
+urlpatterns = [
+    path("", views.proposal_list, name="list"),
+    path("new/", views.proposal_create, name="create"),
+    path("<int:pk>/", views.proposal_detail, name="detail"),
+    path("<int:pk>/edit/", views.proposal_edit, name="edit"),
+    path("<int:pk>/autosave/", views.proposal_autosave, name="autosave"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attach"),
+    path("<int:pk>/act/<str:name>/", views.proposal_act, name="act"),
+    path("assignments/", views.assignment_inbox, name="inbox"),
+    path("assignments/<int:pk>/act/<str:name>/", views.assignment_act, name="assignment_act"),
+    path("overdue/", views.overdue_board, name="overdue"),
+    path("key/", views.supervision_list, name="supervision"),
+    path("reassignment-requests/", views.reassignment_requests, name="requests"),
+    path("reassignment-requests/<int:pk>/decide/", views.decide_request, name="decide"),
+    path("notifications/", views.notifications, name="notifications"),
+]

@@ -1,0 +1,120 @@
+"""Browser pages: each role's pages render, actions run through the services, errors
+stay on the page, and page query counts do not grow with the list."""
+
+from __future__ import annotations
+
+import pytest
+
+from proposals.models import Proposal
+from tests import flows
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+PAGES = [
+    ("member", "/"),
+    ("member", "/proposals/"),
+    ("member", "/proposals/new/"),
+    ("member", "/proposals/notifications/"),
+    ("staff", "/"),
+    ("staff", "/proposals/"),
+    ("staff", "/proposals/reassignment-requests/"),
+    ("staff", "/proposals/overdue/"),
+    ("staff", "/proposals/key/"),
+    ("lead_handler", "/proposals/assignments/"),
+    ("supervisor", "/proposals/key/"),
+    ("member", "/accounts/password/"),
+]
+
+
+@pytest.mark.parametrize(("role", "url"), PAGES)
+def test_pages_render_for_their_roles(client, world, role, url):
+    flows.assigned(world)
+    person = getattr(world, role)
+    response = login(client, getattr(person, "user", person)).get(url)
+    assert response.status_code == 200, url
+    assert 'lang="zh-Hans"' in response.content.decode()
+
+
+def test_detail_shows_the_actions_the_rules_allow(client, world):
+    p = flows.reviewed(world)
+    page = login(client, world.staff).get(p.get_absolute_url()).content.decode()
+    assert "action-file" in page and "action-review" not in page
+    page = login(client, world.member.user).get(p.get_absolute_url()).content.decode()
+    assert "action-file" not in page and "action-withdraw" in page
+
+
+def test_filing_from_the_page_shows_the_number(client, world):
+    p = flows.reviewed(world)
+    login(client, world.staff)
+    response = client.post(f"/proposals/{p.pk}/act/file/", {"go": "file"}, follow=True)
+    assert response.status_code == 200
+    p.refresh_from_db()
+    assert p.state == "filed" and p.number in response.content.decode()
+
+
+def test_review_error_stays_next_to_the_field(client, world):
+    p = flows.confirmed(world)
+    login(client, world.staff)
+    response = client.post(
+        f"/proposals/{p.pk}/act/review/",
+        {"review-stage": "initial", "review-decision": "return", "review-opinion": ""},
+    )
+    assert response.status_code == 400
+    assert "退回修改须说明理由" in response.content.decode()
+    p.refresh_from_db()
+    assert p.state == "submitted"
+
+
+def test_assign_shows_due_dates_before_confirming(client, world):
+    p = flows.filed(world)
+    login(client, world.staff)
+    data = {"assign-lead_unit": world.units[0].pk, "assign-co_units": [world.units[1].pk]}
+    preview = client.post(f"/proposals/{p.pk}/act/assign/", data)
+    assert preview.status_code == 200 and "确认交办" in preview.content.decode()
+    p.refresh_from_db()
+    assert p.state == "filed"
+    client.post(f"/proposals/{p.pk}/act/assign/", {**data, "confirm": "1"})
+    p.refresh_from_db()
+    assert p.state == "assigned" and p.assignments.count() == 2
+
+
+def test_second_tab_gets_a_conflict_instead_of_overwriting(client, world):
+    p = flows.draft(world)
+    login(client, world.member.user)
+    form = {
+        "title": "第一个标签页",
+        "category": "economic",
+        "suggestions": "建议",
+        "version": p.version,
+    }
+    assert client.post(f"/proposals/{p.pk}/autosave/", form).status_code == 200
+    stale = client.post(f"/proposals/{p.pk}/autosave/", {**form, "title": "第二个标签页"})
+    assert stale.status_code == 412 and "已被他人修改" in stale.json()["message"]
+    page = client.post(f"/proposals/{p.pk}/edit/", {**form, "title": "第二个标签页"})
+    assert "已被他人修改" in page.content.decode()
+    p.refresh_from_db()
+    assert p.title == "第一个标签页"
+
+
+def test_other_members_draft_is_404(client, world):
+    p = flows.draft(world)
+    login(client, world.other_member.user)
+    assert client.get(p.get_absolute_url()).status_code == 404
+    assert client.post(f"/proposals/{p.pk}/act/submit/").status_code == 404
+
+
+def test_list_query_count_does_not_grow(client, world, django_assert_max_num_queries):
+    login(client, world.staff)
+    for i in range(3):
+        flows.assigned(world, title=f"提案{i}")
+    with django_assert_max_num_queries(30) as few:
+        client.get("/proposals/")
+    for i in range(12):
+        flows.assigned(world, title=f"更多提案{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/proposals/")
+    assert Proposal.objects.count() == 15
