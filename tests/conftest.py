@@ -63,3 +63,11 @@ def world(db) -> World:
 @pytest.fixture
 def today() -> datetime.date:
     return datetime.date(2025, 3, 10)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say where the browser tests left their screenshots."""
+    from tests.browser.conftest import SCREENSHOTS
+
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
