@@ -533,7 +533,7 @@ def _run(request, proposal, assignment, name, spec, form, key) -> HttpResponse:
                 return redirect("proposals:list")
             return redirect(proposal)
     proposal = _detail_queryset(request.user).get(pk=proposal.pk)
-    return _detail(request, proposal, bound={key: form}, status=400)
+    return _detail(request, proposal, bound={key: form})
 
 
 def _assign_preview(request, proposal, form) -> HttpResponse:
@@ -545,7 +545,7 @@ def _assign_preview(request, proposal, form) -> HttpResponse:
     except DomainError as exc:
         _apply_error(form, exc)
         proposal = _detail_queryset(request.user).get(pk=proposal.pk)
-        return _detail(request, proposal, bound={("p", "assign"): form}, status=400)
+        return _detail(request, proposal, bound={("p", "assign"): form})
     for row in rows:
         row["role_label"] = UnitRole(row["role"]).label
         row["kind_label"] = DeadlineKind(row["kind"]).label
