@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,7 +92,10 @@ def assignment_inbox(request: HttpRequest) -> HttpResponse:
     """A unit's assignments, soonest due first, coloured by urgency."""
     today = timezone.localdate()
     base = queries.assignment_list(request.user).exclude(status=AssignmentStatus.REROUTED)
-    filterset = AssignmentFilterSet(request.GET or None, queryset=base)
+    params = request.GET.copy()
+    sort = params.pop("sort", ["due"])[-1]
+    params.pop("page", None)
+    filterset = AssignmentFilterSet(params or None, queryset=base)
     items = (
         filterset.qs
         if filterset.is_bound and filterset.is_valid()
@@ -103,20 +107,41 @@ def assignment_inbox(request: HttpRequest) -> HttpResponse:
         committee_id = a.proposal.committee_id
         if committee_id not in calendars:
             calendars[committee_id] = WorkCalendar.for_committee(committee_id)
+        calendar = calendars[committee_id]
         rows.append(
             {
                 "assignment": a,
                 "deadline": deadline,
-                "urgency": urgency(deadline, today, calendars[committee_id]),
+                "urgency": urgency(deadline, today, calendar),
+                "reroute_days": reroute_days_left(a, today, calendar),
             }
         )
-    rows.sort(
-        key=lambda r: (r["deadline"] is None, r["deadline"].due_date if r["deadline"] else None)
-    )
-    page = paginate(request, rows)
+    if sort == "new":
+        rows.sort(key=lambda r: -r["assignment"].pk)
+    else:
+        rows.sort(
+            key=lambda r: (r["deadline"] is None, r["deadline"].due_date if r["deadline"] else None)
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "proposals/inbox.html", {"page": page, "filterset": filterset, "today": today}
+        request,
+        "proposals/inbox.html",
+        {
+            "page": paginate(request, rows),
+            "filterset": filterset,
+            "sort": sort,
+            "query": query.urlencode(),
+        },
     )
+
+
+def reroute_days_left(assignment, today, calendar) -> int | None:
+    """Working days left to ask for re-routing (None when the window is closed)."""
+    for d in assignment.deadlines.all():
+        if d.kind == DeadlineKind.REROUTE_WINDOW and d.is_open and d.due_date >= today:
+            return calendar.workdays_between(today, d.due_date)
+    return None
 
 
 def urgency(deadline, today, calendar) -> str:
@@ -131,7 +156,7 @@ def urgency(deadline, today, calendar) -> str:
 @login_required
 def overdue_board(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR):
-        return HttpResponseForbidden()
+        raise PermissionDenied
     late = Exists(overdue_deadlines(assignment=OuterRef("pk")))
     items = queries.assignment_list(request.user).filter(late).order_by("id")
     rows = [
@@ -155,7 +180,7 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def reassignment_requests(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.STAFF, Role.ADMIN):
-        return HttpResponseForbidden()
+        raise PermissionDenied
     assignments = queries.assignment_list(request.user)
     items = (
         ReassignmentRequest.objects.filter(assignment__in=assignments.values("pk"))
@@ -230,7 +255,7 @@ def _apply_error(form, exc: DomainError) -> None:
 @login_required
 def proposal_create(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.MEMBER, Role.COLLECTIVE):
-        return HttpResponseForbidden()
+        raise PermissionDenied
     form = f.ProposalForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data, cosigners = _form_data(form)
@@ -445,7 +470,16 @@ def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None,
     workflow.attach_rules([proposal])
     proposal_panels, assignment_panels = _panels(request.user, proposal, bound)
     events = list(timeline(proposal))
-    assignments = [{"a": a, "deadline": current_deadline(a)} for a in proposal.assignments.all()]
+    calendar = WorkCalendar.for_committee(proposal.committee_id)
+    today = timezone.localdate()
+    assignments = [
+        {
+            "a": a,
+            "deadline": current_deadline(a),
+            "reroute_days": reroute_days_left(a, today, calendar),
+        }
+        for a in proposal.assignments.all()
+    ]
     replies = sorted(
         (r for a in proposal.assignments.all() for r in a.replies.all()), key=lambda r: r.pk
     )
@@ -520,7 +554,7 @@ def _run(request, proposal, assignment, name, spec, form, key) -> HttpResponse:
             spec.run(request.user, proposal, assignment, form)
         except DomainError as exc:
             if exc.status_code == 403:
-                return HttpResponseForbidden(exc.message)
+                raise PermissionDenied(exc.message) from exc
             _apply_error(form, exc)
         else:
             messages.success(

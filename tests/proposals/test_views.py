@@ -118,3 +118,34 @@ def test_list_query_count_does_not_grow(client, world, django_assert_max_num_que
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/proposals/")
     assert Proposal.objects.count() == 15
+
+
+def test_unit_sees_the_remaining_rerouting_days(client, world):
+    p = flows.assigned(world, on=__import__("datetime").date.today())
+    login(client, world.lead_handler)
+    page = client.get("/proposals/assignments/").content.decode()
+    assert "可申请调整：剩余 5 个工作日" in page
+    assert "可申请调整：剩余 5 个工作日" in client.get(p.get_absolute_url()).content.decode()
+
+
+def test_forbidden_pages_are_friendly(client, world):
+    login(client, world.member.user)
+    response = client.get("/proposals/overdue/")
+    assert response.status_code == 403 and "无权访问" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/proposals/assignments/", "detail", "/"])
+def test_pages_do_not_grow_in_queries(client, world, url, django_assert_max_num_queries):
+    login(client, world.lead_handler if url != "/" else world.staff)
+    first = flows.assigned(world, title="提案0")
+    target = first.get_absolute_url() if url == "detail" else url
+    with django_assert_max_num_queries(60) as few:
+        client.get(target)
+    for i in range(8):
+        more = flows.replied(world, title=f"更多{i}")
+        from proposals.services import drafting
+
+        drafting.create_draft(world.member.user, {"title": f"草稿{i}", "category": "social"})
+    target = more.get_absolute_url() if url == "detail" else url
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(target)
