@@ -31,6 +31,12 @@ from proposals.models import Notification, Proposal, ReassignmentRequest
 from proposals.services import drafting, feedback, handling, review, supervision
 
 PAGE_SIZE = 20
+# What still needs the unit's work (the inbox's default view).
+OPEN_ASSIGNMENT_STATUSES = (
+    AssignmentStatus.ASSIGNED,
+    AssignmentStatus.ACCEPTED,
+    AssignmentStatus.REROUTE_REQUESTED,
+)
 SORTS = {
     "new": ("-id",),
     "old": ("id",),
@@ -99,7 +105,7 @@ def assignment_inbox(request: HttpRequest) -> HttpResponse:
     items = (
         filterset.qs
         if filterset.is_bound and filterset.is_valid()
-        else base.exclude(status=AssignmentStatus.REPLIED)
+        else base.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
     )
     rows, calendars = [], {}
     for a in items.order_by("-id")[:500]:

@@ -149,3 +149,13 @@ def test_pages_do_not_grow_in_queries(client, world, url, django_assert_max_num_
     target = more.get_absolute_url() if url == "detail" else url
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(target)
+
+
+def test_inbox_lists_only_open_work_by_default(client, world):
+    done = flows.replied(world, title="已答复")  # lead replied, co-unit gave its opinion
+    open_one = flows.assigned(world, title="待办理")
+    login(client, world.co_handler)
+    page = client.get("/proposals/assignments/").content.decode()
+    assert open_one.title in page and done.title not in page
+    everything = client.get("/proposals/assignments/?status=opinion_given").content.decode()
+    assert done.title in everything
