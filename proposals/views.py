@@ -53,11 +53,42 @@ def paginate(request: HttpRequest, items, size: int = PAGE_SIZE):
 # ---- lists ----------------------------------------------------------------------------------
 
 
+def humanize_filters(form, user) -> None:
+    """Show id filters as choices of the user's committees (the filterset stays one)."""
+    from django import forms as django_forms
+
+    from committees.models import Committee, HandlingUnit, Organization, Sector, Session
+    from committees.scoping import restrict_to_committees, statistics_committee_ids
+
+    ids = statistics_committee_ids(user)
+    committees = Committee.objects.all() if ids is None else Committee.objects.filter(pk__in=ids)
+    sources = {
+        "committee": committees,
+        "session": restrict_to_committees(Session.objects.all(), user),
+        "sector": restrict_to_committees(Sector.objects.all(), user),
+        "organization": restrict_to_committees(Organization.objects.all(), user),
+        "unit": restrict_to_committees(HandlingUnit.objects.all(), user),
+    }
+    for name, queryset in sources.items():
+        if name in form.fields:
+            choices = [("", "---------"), *((o.pk, str(o)) for o in queryset)]
+            form.fields[name].widget = django_forms.Select(choices=choices)
+    for name in ("state", "category", "status", "proposal_state"):
+        if name in form.fields:
+            form.fields[name].widget = django_forms.CheckboxSelectMultiple(
+                choices=form.fields[name].choices
+            )
+
+
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """Every proposal the user may see, filtered by the same filterset as the API."""
     base = queries.proposal_list(request.user)
-    filterset = ProposalFilterSet(request.GET or None, queryset=base)
+    params = request.GET.copy()
+    for key in ("sort", "page"):
+        params.pop(key, None)
+    filterset = ProposalFilterSet(params or None, queryset=base)
+    humanize_filters(filterset.form, request.user)
     items = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     sort = request.GET.get("sort", "new")
     items = items.order_by(*SORTS.get(sort, SORTS["new"]))
@@ -102,6 +133,7 @@ def assignment_inbox(request: HttpRequest) -> HttpResponse:
     sort = params.pop("sort", ["due"])[-1]
     params.pop("page", None)
     filterset = AssignmentFilterSet(params or None, queryset=base)
+    humanize_filters(filterset.form, request.user)
     items = (
         filterset.qs
         if filterset.is_bound and filterset.is_valid()
