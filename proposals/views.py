@@ -286,6 +286,14 @@ def _form_data(form: f.ProposalForm) -> tuple[dict, list[int] | None]:
     return data, cosigners
 
 
+def _save_draft(user, proposal: Proposal, form: f.ProposalForm) -> None:
+    """Save the form's content; the version it was loaded at guards against a second tab."""
+    data, cosigners = _form_data(form)
+    drafting.update_draft(
+        user, proposal.pk, data, cosigners=cosigners, expected_version=form.cleaned_data["version"]
+    )
+
+
 def _apply_error(form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
@@ -323,15 +331,8 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = f.ProposalForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data, cosigners = _form_data(form)
         try:
-            drafting.update_draft(
-                request.user,
-                proposal.pk,
-                data,
-                cosigners=cosigners,
-                expected_version=form.cleaned_data["version"],
-            )
+            _save_draft(request.user, proposal, form)
         except DomainError as exc:
             _apply_error(form, exc)
         else:
@@ -341,14 +342,10 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 drafting.submit(request.user, proposal.pk)
             except DomainError as exc:
-                form = f.ProposalForm(request.POST, user=request.user)
-                form.is_valid()
-                form.add_error(None, exc.message)
-                form.data = form.data.copy()
-                form.data["version"] = str(proposal.version + 1)
-            else:
-                messages.success(request, _("提案已提交。"))
-                return redirect(proposal)
+                messages.error(request, exc.message)  # saved, but not ready to submit
+                return redirect("proposals:edit", pk=proposal.pk)
+            messages.success(request, _("提案已提交。"))
+            return redirect(proposal)
     attachments = proposal.attachments.all()
     return render(
         request,
@@ -365,15 +362,8 @@ def proposal_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     form = f.ProposalForm(request.POST, user=request.user)
     if not form.is_valid():
         return JsonResponse({"ok": False, "errors": form.errors}, status=400)
-    data, cosigners = _form_data(form)
     try:
-        drafting.update_draft(
-            request.user,
-            proposal.pk,
-            data,
-            cosigners=cosigners,
-            expected_version=form.cleaned_data["version"],
-        )
+        _save_draft(request.user, proposal, form)
     except DomainError as exc:
         return JsonResponse({"ok": False, "message": exc.message}, status=exc.status_code)
     proposal.refresh_from_db(fields=["version", "updated_at"])
