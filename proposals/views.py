@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,6 +44,26 @@ SORTS = {
     "submitted": ("-submitted_at", "-id"),
     "title": ("title", "id"),
 }
+
+
+def sorting(request: HttpRequest, options: dict[str, tuple[str, tuple]]) -> dict:
+    """The chosen sort of a list: ``options`` maps key → (label, order_by fields); the
+    first is the default. Returns template context plus the ``order_by`` to apply."""
+    key = request.GET.get("sort")
+    if key not in options:
+        key = next(iter(options))
+    keep = [
+        (k, v) for k, values in request.GET.lists() if k not in ("sort", "page") for v in values
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "sort": key,
+        "sort_options": [(k, label) for k, (label, _fields) in options.items()],
+        "order_by": options[key][1],
+        "keep": keep,
+        "query": query.urlencode(),
+    }
 
 
 def paginate(request: HttpRequest, items, size: int = PAGE_SIZE):
@@ -195,13 +215,26 @@ def urgency(deadline, today, calendar) -> str:
 def overdue_board(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR):
         raise PermissionDenied
-    late = Exists(overdue_deadlines(assignment=OuterRef("pk")))
-    items = queries.assignment_list(request.user).filter(late).order_by("id")
+    late = overdue_deadlines(assignment=OuterRef("pk")).order_by("due_date")
+    sort = sorting(
+        request,
+        {
+            "due": (_("超期最久"), ("late_since", "id")),
+            "unit": (_("承办单位"), ("unit__code", "late_since", "id")),
+            "new": (_("最新交办"), ("-id",)),
+        },
+    )
+    items = (
+        queries.assignment_list(request.user)
+        .filter(Exists(late))
+        .annotate(late_since=Subquery(late.values("due_date")[:1]))
+        .order_by(*sort["order_by"])
+    )
     rows = [
         {"assignment": a, "deadline": current_deadline(a), "urgency": "overdue"}
         for a in items[:1000]
     ]
-    return render(request, "proposals/overdue.html", {"page": paginate(request, rows)})
+    return render(request, "proposals/overdue.html", {"page": paginate(request, rows), **sort})
 
 
 @login_required
@@ -210,9 +243,10 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
     items = queries.proposal_list(request.user).filter(is_key=True)
     if not has_role(request.user, Role.STAFF, Role.ADMIN):
         items = items.filter(supervisors=request.user)
-    page = paginate(request, items.order_by("-id"))
+    sort = sorting(request, {"new": (_("最新"), ("-id",)), "number": (_("案号"), ("number", "id"))})
+    page = paginate(request, items.order_by(*sort["order_by"]))
     workflow.attach_rules(page.object_list)
-    return render(request, "proposals/supervision.html", {"page": page})
+    return render(request, "proposals/supervision.html", {"page": page, **sort})
 
 
 @login_required
@@ -220,18 +254,24 @@ def reassignment_requests(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.STAFF, Role.ADMIN):
         raise PermissionDenied
     assignments = queries.assignment_list(request.user)
-    items = (
-        ReassignmentRequest.objects.filter(assignment__in=assignments.values("pk"))
-        .select_related("assignment__unit", "assignment__proposal", "requested_by")
-        .order_by("status", "-id")
+    items = ReassignmentRequest.objects.filter(
+        assignment__in=assignments.values("pk")
+    ).select_related("assignment__unit", "assignment__proposal", "requested_by")
+    sort = sorting(
+        request,
+        {
+            "pending": (_("待审批优先"), ("status", "-id")),
+            "new": (_("最新"), ("-id",)),
+            "old": (_("最早"), ("id",)),
+        },
     )
-    page = paginate(request, items)
+    page = paginate(request, items.order_by(*sort["order_by"]))
     forms_by_id = {
         r.pk: f.DecisionForm(committee_id=r.assignment.proposal.committee_id, prefix=f"r{r.pk}")
         for r in page.object_list
         if r.status == RequestStatus.PENDING
     }
-    return render(request, "proposals/requests.html", {"page": page, "forms": forms_by_id})
+    return render(request, "proposals/requests.html", {"page": page, "forms": forms_by_id, **sort})
 
 
 @login_required
@@ -264,13 +304,20 @@ def decide_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = (
-        Notification.objects.filter(user=request.user).select_related("proposal").order_by("-id")
-    )
+    items = Notification.objects.filter(user=request.user).select_related("proposal")
     if request.method == "POST":
         items.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("proposals:notifications")
-    return render(request, "proposals/notifications.html", {"page": paginate(request, items)})
+    sort = sorting(
+        request,
+        {
+            "new": (_("最新"), ("-id",)),
+            "unread": (_("未读优先"), (F("read_at").desc(nulls_first=True), "-id")),
+            "old": (_("最早"), ("id",)),
+        },
+    )
+    page = paginate(request, items.order_by(*sort["order_by"]))
+    return render(request, "proposals/notifications.html", {"page": page, **sort})
 
 
 # ---- writing --------------------------------------------------------------------------------

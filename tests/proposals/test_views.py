@@ -3,6 +3,8 @@ stay on the page, and page query counts do not grow with the list."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from proposals.models import Proposal
@@ -159,3 +161,30 @@ def test_inbox_lists_only_open_work_by_default(client, world):
     assert open_one.title in page and done.title not in page
     everything = client.get("/proposals/assignments/?status=opinion_given").content.decode()
     assert done.title in everything
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "sorts"),
+    [
+        ("staff", "/proposals/overdue/", ["due", "unit", "new"]),
+        ("staff", "/proposals/reassignment-requests/", ["pending", "new", "old"]),
+        ("staff", "/proposals/key/", ["new", "number"]),
+        ("member", "/proposals/notifications/", ["new", "unread", "old"]),
+        ("lead_handler", "/proposals/assignments/", ["due", "new"]),
+    ],
+)
+def test_every_list_sorts(client, world, role, url, sorts):
+    flows.assigned(world, on=datetime.date(2024, 1, 2))  # long overdue
+    person = getattr(world, role)
+    login(client, getattr(person, "user", person))
+    for key in sorts:
+        response = client.get(f"{url}?sort={key}")
+        assert response.status_code == 200
+        assert f'value="{key}" selected' in response.content.decode()
+
+
+def test_overdue_board_lists_late_assignments(client, world):
+    late = flows.assigned(world, on=datetime.date(2024, 1, 2), title="早已超期")
+    flows.assigned(world, on=datetime.date.today(), title="刚交办")
+    page = login(client, world.staff).get("/proposals/overdue/").content.decode()
+    assert late.title in page and "刚交办" not in page
