@@ -8,6 +8,7 @@ leaves nothing half-written.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -222,3 +223,80 @@ def deactivate_user(actor: User, user: User) -> User:
     """Accounts are never deleted (proposals and records point at them): they are
     switched off, and their tokens stop working at once."""
     return update_user(actor, user, {"is_active": False})
+
+
+class ImportRowError(DomainError):
+    """A row of a bulk import was refused; ``line`` is its line in the sheet."""
+
+    def __init__(self, message: str, line: int, field: str | None = None):
+        super().__init__(
+            _("第 %(line)s 行：%(message)s") % {"line": line, "message": message}, field
+        )
+        self.line = line
+
+
+# No 0/O, 1/l/I: initial passwords are read off a screen or a printout.
+_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+
+
+def generate_initial_password(length: int = 12) -> str:
+    """A random password with letters and digits, for accounts made in bulk."""
+    while True:
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(length))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
+
+
+def _import_unit(committee: Committee, spec: dict[str, str], made: dict[str, HandlingUnit]):
+    """The unit ``spec`` names (code, name, kind), created in ``committee`` if it is new."""
+    code = spec["code"]
+    if code in made:
+        return made[code]
+    unit = HandlingUnit.objects.filter(committee=committee, code=code).first()
+    if unit is not None:
+        if unit.name != spec["name"]:
+            raise DomainError(
+                _("单位代码 %(c)s 已对应“%(n)s”。") % {"c": code, "n": unit.name}, field="unit"
+            )
+    else:
+        unit = HandlingUnit(committee=committee, code=code, name=spec["name"], kind=spec["kind"])
+        try:
+            unit.full_clean()
+            with transaction.atomic():
+                unit.save()
+        except DjangoValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field="unit") from exc
+        except IntegrityError:
+            raise DomainError(_("承办单位代码或名称已存在。"), field="unit") from None
+    made[code] = unit
+    return unit
+
+
+@transaction.atomic
+def provision_many(actor: User, rows: list[dict[str, Any]]) -> list[tuple[User, str]]:
+    """Create every account in ``rows``, or none: the bulk import's write step.
+
+    Each row is :func:`provision_user`'s ``data``, plus optionally ``line`` (its line
+    in the sheet, for messages) and, for unit accounts, ``new_unit`` {code, name, kind}
+    instead of ``unit``: that unit is created in the actor's committee (once, however
+    many rows name it). Rows without a password get a generated initial password; the
+    pairs (user, initial password) are returned so they can be shown once. The first
+    refused row raises :class:`ImportRowError` and everything is rolled back.
+    """
+    _require_admin(actor)
+    committee = _target_committee(actor, None)
+    made_units: dict[str, HandlingUnit] = {}
+    created: list[tuple[User, str]] = []
+    for index, row in enumerate(rows, start=1):
+        data = dict(row)
+        line = data.pop("line", index)
+        try:
+            new_unit = data.pop("new_unit", None)
+            if new_unit is not None:
+                data["unit"] = _import_unit(committee, new_unit, made_units).pk
+            data["password"] = data.get("password") or generate_initial_password()
+            user = provision_user(actor, data)
+        except DomainError as exc:
+            raise ImportRowError(exc.message, line, exc.field) from exc
+        created.append((user, data["password"]))
+    return created
