@@ -146,12 +146,14 @@ class DemoLogin:
     username: str
     display_name: str
     role: Role
-    committee: str  # committee code, "" for the superuser
+    committee: str  # committee code
     note: str
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("admin", "系统管理员", Role.ADMIN, "", "超级管理员，可进入管理后台"),
+    DemoLogin(
+        "admin", "系统管理员", Role.ADMIN, "taiyuan", "超级管理员：管理后台、导入账号、规则与节假日"
+    ),
     DemoLogin("staff", "李晓燕", Role.STAFF, "taiyuan", "市政协提案委员会办公室：审查、立案、交办"),
     DemoLogin("leader", "王建国", Role.SUPERVISOR, "taiyuan", "督办领导：领办督办重点提案"),
     DemoLogin("minge", "赵文华", Role.COLLECTIVE, "taiyuan", "民革太原市委会集体提案联系人"),
