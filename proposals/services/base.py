@@ -36,6 +36,8 @@ class Step:
     from_state: str
     message: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    # Set by an action that turned out to change nothing: no save, no version bump, no event.
+    unchanged: bool = False
 
     def set_state(self, state: str) -> None:
         self.proposal.state = state
@@ -80,10 +82,11 @@ def action(
         workflow.check(user, name, locked, locked_assignment, today)
         step = Step(user, name, locked, locked_assignment, today, from_state=locked.state)
         yield step
-        locked.version = F("version") + 1
-        locked.save()
-        locked.refresh_from_db(fields=["version"])
-        record_event(locked, user, name, step.from_state, step.message, step.data)
+        if not step.unchanged:
+            locked.version = F("version") + 1
+            locked.save()
+            locked.refresh_from_db(fields=["version"])
+            record_event(locked, user, name, step.from_state, step.message, step.data)
     if not isinstance(proposal, int):
         # Let the caller's object reflect the change.
         for attr in ("state", "version", "number", "is_key", "handling_round"):

@@ -149,6 +149,7 @@ def update_draft(
                 changed.append("cosigners")
         step.message = _("修改内容")
         step.data = {"changed": changed}
+        step.unchanged = not changed
     return proposal if isinstance(proposal, Proposal) else Proposal.objects.get(pk=proposal)
 
 

@@ -79,3 +79,14 @@ def test_withdraw_is_refused_after_filing(world):
     p = flows.filed(world)
     with pytest.raises(InvalidTransition):
         drafting.withdraw(world.member.user, p)
+
+
+def test_saving_without_changes_leaves_no_trace(world):
+    p = flows.draft(world)
+    version, events = p.version, p.events.count()
+    drafting.update_draft(world.member.user, p, {"title": p.title}, expected_version=version)
+    p.refresh_from_db()
+    assert (p.version, p.events.count()) == (version, events)
+    drafting.update_draft(world.member.user, p, {"title": "新的案由"}, expected_version=version)
+    p.refresh_from_db()
+    assert (p.version, p.events.count()) == (version + 1, events + 1)
