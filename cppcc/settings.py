@@ -8,6 +8,7 @@ Celery tasks run in-process, so the demo needs no broker.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from cppcc.env import env, env_bool, env_int, env_list
@@ -122,6 +123,37 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules outside an app's ``tasks.py`` (autodiscovery finds only those).
+CELERY_IMPORTS = ["proposals.exports.tasks"]
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+_SWEEP_HOUR, _SWEEP_MINUTE = (int(x) for x in env("REMINDER_SWEEP_AT", "08:30").split(":"))
+CELERY_BEAT_SCHEDULE = {
+    # Record today's reminders (the sweep does nothing on a day off).
+    "sweep-reminders": {
+        "task": "proposals.tasks.sweep_reminders",
+        "schedule": crontab(hour=_SWEEP_HOUR, minute=_SWEEP_MINUTE),
+    },
+    # Retry failed e-mail/SMS and deliver anything a crash left pending.
+    "deliver-due-reminders": {
+        "task": "proposals.tasks.deliver_due_reminders",
+        "schedule": float(env_int("REMINDER_RETRY_SECONDS", 600)),
+    },
+    "close-expired-feedback-windows": {
+        "task": "proposals.tasks.close_expired_feedback_windows",
+        "schedule": crontab(hour=1, minute=0),
+    },
+}
+
+# Reminders: overrides of proposals.reminders.policy.ReminderPolicy (see docs/reminders.md),
+# and the SMS gateway (a class with send(phone, text); the default writes to the log).
+REMINDER_POLICY: dict = {}
+SMS_BACKEND = env("SMS_BACKEND", "proposals.reminders.sms.LoggingSMSBackend")
+
+# Exports: lists up to this many rows download at once; larger ones (and compilations)
+# are built by a Celery task that records its progress every EXPORT_CHUNK_SIZE rows.
+EXPORT_INLINE_LIMIT = env_int("EXPORT_INLINE_LIMIT", 500)
+EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 200)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from members.roles import Role, roles_of
+from members.roles import Role, has_role, roles_of
 from proposals import queries, workflow
-from proposals.choices import State
-from proposals.models import Proposal
+from proposals.choices import ReminderStatus, State
+from proposals.models import Proposal, Reminder
 
 # Actions that are possible but not "waiting" (a proposer may always withdraw, etc.).
 NOT_TODO = {
@@ -67,6 +67,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     by_state = [(value, label, counts.get(value, 0)) for value, label in State.choices]
     roles = sorted(role.label for role in roles_of(request.user))
+    failed_reminders = 0
+    if has_role(request.user, Role.STAFF, Role.ADMIN):
+        failed = Reminder.objects.visible_to(request.user).filter(status=ReminderStatus.FAILED)
+        failed_reminders = failed.count()
     return render(
         request,
         "home.html",
@@ -75,5 +79,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "total": sum(counts.values()),
             "roles": roles,
             "waiting": waiting_for(request.user),
+            "failed_reminders": failed_reminders,
         },
     )

@@ -11,7 +11,15 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from committees.admin import CommitteeScopedAdmin, NoWritesMixin, ReadOnlyAdmin
-from proposals.models import Assignment, Cosigner, Notification, Proposal, ProposalEvent, Review
+from proposals.models import (
+    Assignment,
+    Cosigner,
+    Notification,
+    Proposal,
+    ProposalEvent,
+    Reminder,
+    Review,
+)
 
 
 class ReadOnlyInline(NoWritesMixin, admin.TabularInline):
@@ -90,4 +98,16 @@ class NotificationAdmin(CommitteeScopedAdmin, ReadOnlyAdmin):
     list_filter = ["verb"]
     search_fields = ["message", "user__username", "user__display_name"]
     date_hierarchy = "created_at"
+    list_select_related = ["user"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(CommitteeScopedAdmin, ReadOnlyAdmin):
+    """The reminder outbox, read-only: what was sent, to whom, when, and failures."""
+
+    committee_field = "proposal__committee"
+    list_display = ["for_date", "kind", "threshold", "audience", "user", "status", "attempts"]
+    list_filter = ["status", "kind", "audience"]
+    search_fields = ["message", "key", "user__display_name", "proposal__number"]
+    date_hierarchy = "for_date"
     list_select_related = ["user"]

@@ -103,3 +103,26 @@ class DeadlineKind(models.TextChoices):
     CO_OPINION = "co_opinion", _("会办意见期限")
     REPLY = "reply", _("答复期限")
     FEEDBACK = "feedback", _("反馈期限")
+
+
+class ReminderKind(models.TextChoices):
+    REROUTE_WINDOW = "reroute_window", _("申请调整期限")
+    CO_OPINION = "co_opinion", _("会办意见期限")
+    REPLY = "reply", _("答复期限")
+    FEEDBACK = "feedback", _("反馈期限")
+    COSIGN = "cosign", _("联名确认")
+
+
+class ReminderAudience(models.TextChoices):
+    HANDLER = "handler", _("承办单位经办人")
+    LEADER = "leader", _("承办单位分管领导")
+    STAFF = "staff", _("提案委员会工作人员")
+    SUPERVISORS = "supervisors", _("督办领导")
+    PROPOSER = "proposer", _("提案人")
+    COSIGNER = "cosigner", _("联名人")
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已送达")
+    FAILED = "failed", _("发送失败")

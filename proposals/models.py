@@ -21,6 +21,9 @@ from proposals.choices import (
     CosignerStatus,
     DeadlineKind,
     Kind,
+    ReminderAudience,
+    ReminderKind,
+    ReminderStatus,
     RequestStatus,
     ReviewDecision,
     ReviewStage,
@@ -29,7 +32,7 @@ from proposals.choices import (
     State,
     UnitRole,
 )
-from proposals.visibility import AssignmentQuerySet, ProposalQuerySet
+from proposals.visibility import AssignmentQuerySet, ProposalQuerySet, ReminderQuerySet
 
 USER = settings.AUTH_USER_MODEL
 
@@ -287,7 +290,13 @@ class Deadline(models.Model):
         verbose_name = _("办理期限")
         verbose_name_plural = _("办理期限")
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["kind", "is_open", "due_date"])]
+        indexes = [
+            models.Index(fields=["kind", "is_open", "due_date"]),
+            # The reminder sweep walks open deadlines by id; closed ones pile up for years.
+            models.Index(
+                fields=["id"], condition=models.Q(is_open=True), name="deadline_open_by_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_date}"
@@ -560,3 +569,225 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Reminder(models.Model):
+    """催办提醒: the outbox row of one reminder to one person.
+
+    ``key`` says what, whom and which threshold (e.g. ``d:17:2025-06-10:before:3:u5``),
+    and is unique: a second sweep, a second beat or a retried task inserting the same
+    reminder hits the constraint and inserts nothing. Rows are written ``pending`` in
+    the sweep's transaction and marked delivered by ``proposals.reminders.delivery``.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(_("提醒类型"), max_length=20, choices=ReminderKind.choices)
+    threshold = models.CharField(_("提醒节点"), max_length=20)
+    audience = models.CharField(_("对象"), max_length=12, choices=ReminderAudience.choices)
+    user = models.ForeignKey(
+        USER, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reminders")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    deadline = models.ForeignKey(
+        Deadline, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    cosigner = models.ForeignKey(
+        Cosigner, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    due_date = models.DateField(_("截止日期"), null=True, blank=True)
+    for_date = models.DateField(_("提醒日期"))
+    message = models.CharField(_("内容"), max_length=300)
+    channels = models.JSONField(_("发送渠道"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("失败次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次重试"), null=True, blank=True)
+    last_error = models.CharField(_("错误信息"), max_length=300, blank=True)
+    skipped = models.JSONField(_("未发送渠道"), default=list, blank=True)
+    notification = models.OneToOneField(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    sms_sent_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("催办提醒")
+        verbose_name_plural = _("催办提醒")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["for_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def threshold_label(self) -> str:
+        """The threshold in words: ``before:3`` → 到期前3个工作日, ``due`` → 到期当日,
+        ``overdue:5`` → 逾期5个工作日, ``waiting:2`` → 等待2个工作日."""
+        name, _sep, days = self.threshold.partition(":")
+        if name == "due" and not days:
+            return str(_("到期当日"))
+        labels = {
+            "before": _("到期前{n}个工作日"),
+            "overdue": _("逾期{n}个工作日"),
+            "waiting": _("等待{n}个工作日"),
+        }
+        if name in labels and days.isdigit():
+            return str(labels[name]).format(n=int(days))
+        return self.threshold
+
+
+def export_path(instance: ExportJob, filename: str) -> str:
+    return f"exports/{instance.user_id}/{instance.pk or 'new'}-{filename}"
+
+
+class ExportJob(models.Model):
+    """导出任务: a file built in the background (large exports) with its progress.
+
+    Small exports are answered directly; large ones (and every compilation) are built
+    by a Celery task that updates ``done``/``total`` as it goes, so the page can show a
+    progress bar and then a download link. In the SQLite demo the task runs in-process.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(_("导出类型"), max_length=40)
+    params = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    file = models.FileField(_("文件"), upload_to=export_path, blank=True)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    error = models.CharField(_("错误信息"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename or self.kind
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+def default_rubric() -> list[dict]:
+    return [
+        {"key": "topic", "label": "选题价值", "max": 30},
+        {"key": "research", "label": "调研深度", "max": 20},
+        {"key": "feasibility", "label": "建议可行性", "max": 30},
+        {"key": "result", "label": "办理成效", "max": 20},
+    ]
+
+
+class AwardRound(models.Model):
+    """优秀提案评选: one round of choosing a year's (or session's) excellent proposals.
+
+    Staff nominate filed proposals, the panel (``reviewers``) scores each nomination on
+    the ``rubric`` (criteria with a maximum each), staff choose and publish.
+    """
+
+    class Status(models.TextChoices):
+        NOMINATING = "nominating", _("推荐中")
+        SCORING = "scoring", _("评审中")
+        PUBLISHED = "published", _("已公布")
+
+    committee = models.ForeignKey(
+        "committees.Committee", verbose_name=_("所属政协"), on_delete=models.PROTECT
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    session = models.ForeignKey(
+        "committees.Session",
+        verbose_name=_("会次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    rubric = models.JSONField(_("评分标准"), default=default_rubric)
+    quota = models.PositiveSmallIntegerField(_("评选名额"), default=50)
+    reviewers = models.ManyToManyField(
+        USER, verbose_name=_("评审组成员"), blank=True, related_name="award_rounds"
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.NOMINATING
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("优秀提案评选")
+        verbose_name_plural = _("优秀提案评选")
+        ordering = ["-year", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nomination(models.Model):
+    """A filed proposal put forward in an award round."""
+
+    round = models.ForeignKey(AwardRound, on_delete=models.CASCADE, related_name="nominations")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="nominations")
+    nominated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("推荐理由"), blank=True)
+    selected = models.BooleanField(_("评为优秀提案"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("优秀提案推荐")
+        verbose_name_plural = _("优秀提案推荐")
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "proposal"], name="one_nomination_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.proposal}"
+
+
+class AwardScore(models.Model):
+    """One panel member's scores for one nomination (criterion key → points)."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="scores")
+    reviewer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    points = models.JSONField(_("各项得分"), default=dict)
+    total = models.PositiveSmallIntegerField(_("总分"), default=0)
+    comment = models.TextField(_("评语"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("评审打分")
+        verbose_name_plural = _("评审打分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "reviewer"], name="one_score_per_reviewer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} · {self.total}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
 from django.core.mail import send_mail
 from django.utils import timezone
@@ -40,3 +42,35 @@ def close_expired_feedback_windows() -> list[int]:
     from proposals.services.feedback import close_expired_feedback_windows as close_expired
 
     return close_expired()
+
+
+@shared_task(acks_late=True)
+def sweep_reminders(today: str | None = None) -> dict:
+    """Beat's daily sweep: record today's reminders and queue their delivery."""
+    from proposals.reminders.sweep import sweep
+
+    day = datetime.date.fromisoformat(today) if today else None
+    result = sweep(day)
+    return {
+        "today": result.today.isoformat(),
+        "scanned": result.scanned,
+        "recorded": result.recorded,
+        "dispatched": result.dispatched,
+        "leftovers": result.leftovers,
+    }
+
+
+@shared_task(acks_late=True)
+def deliver_reminders(ids: list[int]) -> dict[str, int]:
+    """Deliver outbox rows; safe to run twice for the same ids."""
+    from proposals.reminders.delivery import deliver_many
+
+    return deliver_many(ids)
+
+
+@shared_task
+def deliver_due_reminders() -> int:
+    """Every few minutes: retries that are due, and rows a crash left pending."""
+    from proposals.reminders.sweep import Calendars, enqueue_delivery, hand_over_pending
+
+    return hand_over_pending(timezone.now(), Calendars(timezone.localdate()), enqueue_delivery)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("reassignment-requests/", views.reassignment_requests, name="requests"),
     path("reassignment-requests/<int:pk>/decide/", views.decide_request, name="decide"),
     path("notifications/", views.notifications, name="notifications"),
+    path("reminders/", views.reminders, name="reminders"),
 ]

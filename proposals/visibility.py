@@ -72,3 +72,16 @@ class AssignmentQuerySet(models.QuerySet):
         from proposals.models import Proposal
 
         return self.filter(proposal__in=Proposal.objects.visible_to(user))
+
+
+class ReminderQuerySet(models.QuerySet):
+    def visible_to(self, user: User | None) -> ReminderQuerySet:
+        """Staff see their committees' reminder log; everyone else the reminders sent to them."""
+        roles = roles_of(user)
+        if not roles:
+            return self.none()
+        assert user is not None
+        if Role.ADMIN in roles or Role.STAFF in roles:
+            ids = committee_ids(user)
+            return self if ids is None else self.filter(proposal__committee_id__in=ids)
+        return self.filter(user=user)

@@ -71,3 +71,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
+
+
+# A real Celery worker thread on the real Redis broker, and beat's trigger: shared by
+# the reminder tests and the export-progress browser test.
+from tests.celery_worker import beat, celery_worker_thread  # noqa: E402, F401

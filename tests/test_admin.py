@@ -78,12 +78,20 @@ def rule_set_post(rules: RuleSet, **changes) -> dict[str, str]:
     return data
 
 
+def send_reminders_for(day: datetime.date) -> None:
+    from proposals.reminders.delivery import deliver_many
+    from proposals.reminders.sweep import sweep
+
+    sweep(day, dispatch=deliver_many)
+
+
 def reply_deadline(proposal: Proposal) -> Deadline:
     return flows.lead_assignment(proposal).deadlines.get(kind=DeadlineKind.REPLY, is_open=True)
 
 
 def test_every_registered_model_renders_for_superuser(world, superuser):
     flows.assigned(world)
+    send_reminders_for(datetime.date(2025, 6, 10))  # the reply due date: a Reminder row
     save_rule_set(None, RuleSet(committee=world.committee))
     set_calendar_days(None, world.committee, [(datetime.date(2025, 5, 1), "holiday", "劳动节")])
     Topic.objects.create(committee=world.committee, category="economic", name="数字经济")

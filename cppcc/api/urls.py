@@ -9,6 +9,7 @@ from proposals.api.views import (
     NotificationViewSet,
     ProposalViewSet,
     ReassignmentRequestViewSet,
+    ReminderViewSet,
 )
 
 router = DefaultRouter()
@@ -18,6 +19,7 @@ router.register(
     "reassignment-requests", ReassignmentRequestViewSet, basename="reassignment-request"
 )
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reminders", ReminderViewSet, basename="reminder")
 
 urlpatterns = [
     path("v1/", include("members.api")),

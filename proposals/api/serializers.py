@@ -29,6 +29,7 @@ from proposals.models import (
     Proposal,
     ProposalEvent,
     ReassignmentRequest,
+    Reminder,
     Reply,
     Review,
 )
@@ -490,3 +491,47 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "proposal", "verb", "message", "created_at", "read_at"]
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    """One reminder (催办提醒) to one person, and how its delivery went."""
+
+    threshold_label = serializers.CharField(
+        read_only=True, help_text="提醒节点：到期前N个工作日、到期当日、逾期N个工作日……"
+    )
+    user = RefSerializer(read_only=True, help_text="接收人")
+    proposal = serializers.IntegerField(source="proposal_id", read_only=True)
+    assignment = serializers.IntegerField(source="assignment_id", read_only=True, allow_null=True)
+    channels = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="发送渠道：in_app、email、sms"
+    )
+    skipped = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="因无地址未发送的渠道"
+    )
+
+    class Meta:
+        model = Reminder
+        fields = [
+            "id",
+            "kind",
+            "threshold",
+            "threshold_label",
+            "audience",
+            "user",
+            "proposal",
+            "assignment",
+            "due_date",
+            "for_date",
+            "message",
+            "channels",
+            "skipped",
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "emailed_at",
+            "sms_sent_at",
+            "sent_at",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -19,9 +19,9 @@ from proposals import queries, workflow
 from proposals.api import serializers as s
 from proposals.choices import State
 from proposals.errors import InvalidTransition
-from proposals.filters import AssignmentFilterSet, ProposalFilterSet
+from proposals.filters import AssignmentFilterSet, ProposalFilterSet, ReminderFilterSet
 from proposals.history import timeline
-from proposals.models import Notification, Proposal, ReassignmentRequest
+from proposals.models import Notification, Proposal, ReassignmentRequest, Reminder
 from proposals.services import drafting, feedback, handling, review, supervision
 
 
@@ -438,3 +438,23 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
         count = self.get_queryset().filter(read_at__isnull=True).update(read_at=timezone.now())
         return Response({"marked": count})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="催办提醒 · reminders (staff: their committees' log; others: their own)"
+    ),
+    retrieve=extend_schema(summary="催办提醒详情 · one reminder and its delivery"),
+)
+class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
+    """The reminder log: whom was reminded of what, when, and whether it got through."""
+
+    serializer_class = s.ReminderSerializer
+    filterset_class = ReminderFilterSet
+    ordering = ["-created_at", "-id"]
+    ordering_fields = ["id", "created_at", "for_date", "due_date"]
+
+    queryset = Reminder.objects.none()  # for the schema generator
+
+    def get_queryset(self):
+        return Reminder.objects.visible_to(self.request.user).select_related("user")

@@ -1,7 +1,8 @@
 """``manage.py rundemo``: one command from an empty checkout to a running demo.
 
-Migrates, seeds the demo world if the database has no committee yet, prints the
-address and the demo logins, then serves on 127.0.0.1:8000. The server runs without
+Migrates, seeds the demo world if the database has no committee yet, sends the
+day's reminders (``send_reminders``), prints the address and the demo logins, then
+serves on 127.0.0.1:8000. The server runs without
 the auto-reloader (a reloader would run this whole command again in a child process)
 and serves static files even with DEBUG off, as the demo runs with default settings.
 """
@@ -37,6 +38,10 @@ class Command(BaseCommand):
                 "seed_demo", seed=options["seed"], today=options["today"], stdout=self.stdout
             )
             logins = []  # seed_demo has just printed them
+        # What beat would do this morning: the day's deadline reminders, in-process.
+        self.stdout.write("")
+        self.stdout.write("催办提醒（生产环境由 Celery beat 每个工作日自动发送）：")
+        call_command("send_reminders", today=options["today"], stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(f"演示地址：http://{ADDRESS}/")
         for line in logins:
