@@ -20,6 +20,10 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("people/", include("members.urls")),
     path("settings/", include("committees.urls")),
+    path("statistics/", include("proposals.reports.dashboard_urls")),
+    path("reports/", include("proposals.reports.report_urls")),
+    path("exports/", include("proposals.exports.urls")),
+    path("awards/", include("proposals.awards.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

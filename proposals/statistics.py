@@ -12,21 +12,26 @@ Definitions (the annual report's wording):
   withdrawn proposals have none. ``filing_rate`` = filed / received.
 * **shares** are percentages rounded half-up to two decimals (83.18), ``None`` when
   the denominator is zero.
+
+Each definition is written once, as a condition on a proposal (``RECEIVED``, ``FILED``,
+``replied_q`` …); the proposal list's filters (``proposals.filters``) use the same
+conditions, so every figure of the dashboard links to exactly the proposals it counts.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, TextChoices, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from committees.models import DEFAULT_REPLY_CLASSES, Committee, RuleSet
+from committees.models import DEFAULT_REPLY_CLASSES, Committee, RuleSet, Session
 from committees.scoping import statistics_committee_ids
 from members.roles import Role, has_role
 from proposals.choices import (
@@ -39,7 +44,6 @@ from proposals.choices import (
     State,
     UnitRole,
 )
-from proposals.filters import HANDLING_KINDS
 from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply
 
 REPLYING_ROLES = (UnitRole.LEAD, UnitRole.SEPARATE)
@@ -132,6 +136,23 @@ class Statistics:
     units: list[UnitLoad]
     sectors: list[Group]
     committees: list[Group]
+    by_session: list[Group]
+
+
+@dataclass(frozen=True)
+class CommitteeFigures:
+    """The headline figures and categories of one committee (``id`` None: the total)."""
+
+    id: int | None
+    name: str
+    received: int
+    filed: int
+    filing_rate: float | None
+    replied: int
+    on_time: int
+    on_time_rate: float | None
+    overdue: int
+    by_category: list[Split]
 
 
 # ---- scope --------------------------------------------------------------------------------
@@ -166,53 +187,199 @@ def _exists(committee: int) -> bool:
     return Committee.objects.filter(pk=committee).exists()
 
 
-# ---- the computation ----------------------------------------------------------------------
+# ---- the definitions: conditions on a proposal, shared with the list's filters ------------
+
+RECEIVED = Q(submitted_at__isnull=False) & ~Q(state=State.DRAFT)
+FILED = ~Q(number="")
+
+
+class ReplyStatus(TextChoices):
+    """Which replied proposals a reply figure counts (``reply_q``)."""
+
+    REPLIED = "replied", gettext_lazy("已答复")
+    ON_TIME = "on_time", gettext_lazy("按期答复")
+    LATE = "late", gettext_lazy("超期答复")
+
+
+class UnitWork(TextChoices):
+    """Which of a unit's active assignments a unit figure counts (``unit_work_q``)."""
+
+    ASSIGNED = "assigned", gettext_lazy("已交办（不含已调整）")
+    DELIVERED = "delivered", gettext_lazy("已答复或已提会办意见")
+    OVERDUE = "overdue", gettext_lazy("已超期")
 
 
 def received_proposals(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Submitted proposals (not drafts, with a submission time) among ``proposals``.
 
-    Re-selected by id: aggregating over a DISTINCT queryset (multiple-choice filters
-    add one) makes Django wrap it in a subquery that the correlated subqueries below
-    can no longer refer to.
+    A DISTINCT (multiple-choice filters add one) or sliced queryset is re-selected by
+    id: aggregating over it makes Django wrap it in a subquery that the correlated
+    subqueries below can no longer refer to. Plain filters are kept as they are — the
+    re-selection costs a self-join of the proposals in every query.
     """
-    return Proposal.objects.filter(
-        pk__in=proposals.values("pk"), submitted_at__isnull=False
-    ).exclude(state=State.DRAFT)
+    query = proposals.query
+    if query.distinct or query.is_sliced or query.combinator or query.annotations:
+        proposals = Proposal.objects.filter(pk__in=proposals.values("pk"))
+    return proposals.filter(RECEIVED)
 
 
-FILED = ~Q(number="")
+def _lead_replies() -> QuerySet[Reply]:
+    """Reply letters of the outer proposal's lead and separate units, every round."""
+    return Reply.objects.filter(
+        assignment__proposal=OuterRef("pk"), assignment__role__in=REPLYING_ROLES
+    )
 
 
 def _late_replies() -> QuerySet[Reply]:
     """Lead/separate replies of the outer proposal given after their reply deadline.
 
     A reply answers the newest reply deadline its assignment had when it was written
-    (rehandling opens a new one per round; extensions move ``due_date`` in place).
+    (rehandling opens a new one per round; extensions move ``due_date`` in place): it
+    is late when joined to a reply deadline of its assignment, created by then and due
+    before the reply date, that has no newer one created by then. Joins and NOT EXISTS,
+    not a "latest deadline" subquery per reply, so PostgreSQL joins sets (hash joins,
+    an anti-join) at any size. The deadline conditions sit in one ``filter()`` so the
+    NOT EXISTS refers to that same joined deadline.
     """
-    due = (
-        Deadline.objects.filter(
-            assignment=OuterRef("assignment"),
-            kind=DeadlineKind.REPLY,
-            created_at__lte=OuterRef("created_at"),
-        )
-        .order_by("-created_at", "-pk")
-        .values("due_date")[:1]
+    deadline = "assignment__deadlines__"
+    newer = Deadline.objects.filter(
+        Q(created_at__gt=OuterRef(f"{deadline}created_at"))
+        | Q(created_at=OuterRef(f"{deadline}created_at"), pk__gt=OuterRef(f"{deadline}id")),
+        assignment=OuterRef("assignment"),
+        kind=DeadlineKind.REPLY,
+        created_at__lte=OuterRef("created_at"),
     )
-    return (
-        Reply.objects.filter(
-            assignment__proposal=OuterRef("pk"), assignment__role__in=REPLYING_ROLES
+    return _lead_replies().filter(
+        Q(
+            **{
+                f"{deadline}kind": DeadlineKind.REPLY,
+                f"{deadline}created_at__lte": F("created_at"),
+                f"{deadline}due_date__lt": F("reply_date"),
+            }
         )
-        .annotate(due=Subquery(due))
-        .filter(reply_date__gt=F("due"))
+        & ~Q(Exists(newer))
     )
+
+
+def reply_q(status: str = ReplyStatus.REPLIED) -> Q:
+    """Filed proposals with a lead/separate reply letter; on time: none of them late."""
+    replied = FILED & Q(Exists(_lead_replies()))
+    if status == ReplyStatus.ON_TIME:
+        return replied & ~Q(Exists(_late_replies()))
+    if status == ReplyStatus.LATE:
+        return replied & Q(Exists(_late_replies()))
+    return replied
+
+
+def _latest_letters() -> QuerySet[Reply]:
+    """Lead/separate reply letters of the latest round of their assignment."""
+    newer = Reply.objects.filter(assignment=OuterRef("assignment"), round__gt=OuterRef("round"))
+    return Reply.objects.filter(assignment__role__in=REPLYING_ROLES).filter(~Exists(newer))
+
+
+def reply_class_q(code: str) -> Q:
+    """Filed proposals with a latest-round lead/separate letter of class ``code``."""
+    letters = _latest_letters().filter(assignment__proposal=OuterRef("pk"), classification=code)
+    return FILED & Q(Exists(letters))
+
+
+def _latest_feedback() -> QuerySet[Feedback]:
+    """The lead proposer's (decisive) feedback on the latest round, one per proposal."""
+    later = Feedback.objects.filter(
+        proposal=OuterRef("proposal"), is_decisive=True, round__gt=OuterRef("round")
+    )
+    return Feedback.objects.filter(is_decisive=True).filter(~Exists(later))
+
+
+def satisfaction_q(dimension: str, value: str) -> Q:
+    """Proposals whose latest decisive feedback rates ``dimension`` (communication or
+    result) as ``value``."""
+    if dimension not in ("communication", "result"):
+        raise ValueError(dimension)
+    feedback = _latest_feedback().filter(proposal=OuterRef("pk"), **{dimension: value})
+    return Q(Exists(feedback))
 
 
 def _overdue_deadlines(today: datetime.date, **outer) -> QuerySet[Deadline]:
     """Open reply/opinion deadlines already past on ``today``, correlated by ``outer``."""
+    from proposals.filters import HANDLING_KINDS  # the filters import this module
+
     return Deadline.objects.filter(
         is_open=True, kind__in=HANDLING_KINDS, due_date__lt=today, **outer
     )
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Proposals with an open reply or co-opinion deadline past due on ``today``."""
+    today = today or timezone.localdate()
+    return Q(Exists(_overdue_deadlines(today, proposal=OuterRef("pk"))))
+
+
+def _active_assignments() -> QuerySet[Assignment]:
+    return Assignment.objects.exclude(status=AssignmentStatus.REROUTED)
+
+
+def _unit_work(work: str, today: datetime.date) -> Q:
+    """The condition on an (active) assignment that ``work`` counts."""
+    if work == UnitWork.DELIVERED:
+        return Q(status__in=DELIVERED)
+    if work == UnitWork.OVERDUE:
+        return Q(Exists(_overdue_deadlines(today, assignment=OuterRef("pk"))))
+    return Q()
+
+
+def unit_work_q(work: str, unit: int | None = None, today: datetime.date | None = None) -> Q:
+    """Proposals with an active assignment (of ``unit``, if given) in the state ``work``.
+
+    A unit has at most one active assignment per proposal, so per unit this counts
+    what ``units`` counts in assignments.
+    """
+    assignments = _active_assignments().filter(
+        _unit_work(work, today or timezone.localdate()), proposal=OuterRef("pk")
+    )
+    if unit is not None:
+        assignments = assignments.filter(unit_id=unit)
+    return Q(Exists(assignments))
+
+
+# ---- the computation ----------------------------------------------------------------------
+
+
+FLAGS = ("overdue", "replied", "on_time")
+
+
+def _flags(received: QuerySet[Proposal], today: datetime.date) -> dict[int, dict[str, int]]:
+    """Overdue, replied and on-time proposals per committee, in one query.
+
+    Each condition goes in a WHERE clause of its own (the parts of a UNION ALL), where
+    PostgreSQL runs EXISTS as hash semi-joins however many proposals there are; inside
+    an aggregate's FILTER they would be subplans run once per proposal (minutes at a
+    million). On time = replied − late (a late letter is a lead/separate letter).
+    """
+    conditions = {
+        "overdue": overdue_q(today),
+        "replied": reply_q(ReplyStatus.REPLIED),
+        "late": FILED & Q(Exists(_late_replies())),
+    }
+    parts = [
+        received.filter(condition)
+        .order_by()
+        .values("committee_id")
+        .annotate(n=Count("pk"), flag=Value(name))
+        .values_list("committee_id", "flag", "n")
+        for name, condition in conditions.items()
+    ]
+    counts: dict[int, dict[str, int]] = {}
+    for committee, flag, n in parts[0].union(*parts[1:], all=True):
+        counts.setdefault(committee, dict.fromkeys(conditions, 0))[flag] = n
+    return {
+        committee: {
+            "overdue": n["overdue"],
+            "replied": n["replied"],
+            "on_time": n["replied"] - n["late"],
+        }
+        for committee, n in counts.items()
+    }
 
 
 def _split_counts(field: str, values: Iterable[str]) -> dict[str, Count]:
@@ -255,13 +422,52 @@ def _reply_labels(committee_ids: Iterable[int] | QuerySet) -> dict[str, str]:
     return labels
 
 
+def _group(id: int | None, name: str, received: int, filed: int) -> Group:
+    return Group(id, name, received, filed, percent(filed, received))
+
+
+def _sessions(received: QuerySet[Proposal]) -> list[Group]:
+    """Received and filed per session, named with the committee when several appear."""
+    rows = list(
+        received.values(
+            "session_id",
+            "session__term",
+            "session__meeting",
+            "session__committee_id",
+            "session__committee__name",
+            "session__committee__short_name",
+        )
+        .annotate(n_received=Count("pk"), n_filed=Count("pk", filter=FILED))
+        .order_by(
+            "session__committee__level",
+            "session__committee__code",
+            "session__term",
+            "session__meeting",
+        )
+    )
+    several = len({row["session__committee_id"] for row in rows}) > 1
+    groups = []
+    for row in rows:
+        name = Session(term=row["session__term"], meeting=row["session__meeting"]).name
+        if several:
+            committee = row["session__committee__short_name"] or row["session__committee__name"]
+            name = f"{committee} {name}"
+        groups.append(_group(row["session_id"], name, row["n_received"], row["n_filed"]))
+    return groups
+
+
 def compute(
     proposals: QuerySet[Proposal],
     *,
     today: datetime.date | None = None,
     top_units: int | None = None,
+    per_committee: list[CommitteeFigures] | None = None,
 ) -> Statistics:
     """Statistics of the received proposals among ``proposals`` (already scoped/filtered).
+
+    ``per_committee``: :func:`compare_committees` of the same ``proposals`` and
+    ``today``, when the caller has it — its overdue/replied/on-time counts are summed
+    instead of counted again (the dearest query at scale).
 
     * ``overdue``: received proposals with an open reply or co-opinion deadline past
       due on ``today``.
@@ -276,40 +482,54 @@ def compute(
     * ``units``: per unit, its active (not re-routed) assignments; ``replied`` those that
       delivered the current round (reply, or co-handling opinion); ``overdue`` those with
       an open reply/opinion deadline past due. Busiest first, ``top_units`` if given.
-    * ``sectors`` / ``committees``: received and filed per sector / committee.
+    * ``sectors`` / ``committees`` / ``by_session``: received and filed per sector /
+      committee / session.
     """
     today = today or timezone.localdate()
     received = received_proposals(proposals)
-    lead_replies = Reply.objects.filter(
-        assignment__proposal=OuterRef("pk"), assignment__role__in=REPLYING_ROLES
-    )
-    has_replied = FILED & Q(Exists(lead_replies))
     totals = received.aggregate(
         received=Count("pk"),
         filed=Count("pk", filter=FILED),
-        overdue=Count("pk", filter=Q(Exists(_overdue_deadlines(today, proposal=OuterRef("pk"))))),
-        replied=Count("pk", filter=has_replied),
-        on_time=Count("pk", filter=has_replied & ~Q(Exists(_late_replies()))),
         **{f"state:{s}": Count("pk", filter=Q(state=s)) for s in State.values},
         **_split_counts("category", Category.values),
         **_split_counts("source", Source.values),
         **_split_counts("kind", [*Kind.values, ""]),
     )
+    if per_committee is None:
+        flags = list(_flags(received, today).values())
+    else:
+        flags = [{flag: getattr(row, flag) for flag in FLAGS} for row in per_committee]
+    for flag in FLAGS:
+        totals[flag] = sum(row[flag] for row in flags)
     n_received, n_filed = totals["received"], totals["filed"]
     pks = received.values("pk")
 
-    # Reply classes: the latest round of each lead/separate assignment.
-    newer = Reply.objects.filter(assignment=OuterRef("assignment"), round__gt=OuterRef("round"))
-    class_counts = dict(
-        Reply.objects.filter(
-            assignment__proposal__in=pks.filter(FILED), assignment__role__in=REPLYING_ROLES
+    def groups(key: str, name: str, order: list[str]) -> list[Group]:
+        rows = (
+            received.values(key, name)
+            .annotate(n_received=Count("pk"), n_filed=Count("pk", filter=FILED))
+            .order_by(*order)
         )
-        .filter(~Exists(newer))
+        return [
+            _group(
+                row[key],
+                row[name] if row[key] is not None else _("未注明界别"),
+                row["n_received"],
+                row["n_filed"],
+            )
+            for row in rows
+        ]
+
+    # Reply classes: the latest round of each lead/separate assignment.
+    class_counts = dict(
+        _latest_letters()
+        .filter(assignment__proposal__in=pks.filter(FILED))
         .values_list("classification")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    labels = _reply_labels(received.values("committee_id"))
+    committees = groups("committee_id", "committee__name", ["committee__level", "committee__code"])
+    labels = _reply_labels([g.id for g in committees])
     codes = list(labels) + sorted(set(class_counts) - set(labels))
     letters = sum(class_counts.values())
     classes = [
@@ -319,12 +539,9 @@ def compute(
     ]
 
     # Satisfaction: the decisive feedback of the latest round.
-    later = Feedback.objects.filter(
-        proposal=OuterRef("proposal"), is_decisive=True, round__gt=OuterRef("round")
-    )
     feedback = (
-        Feedback.objects.filter(proposal__in=pks, is_decisive=True)
-        .filter(~Exists(later))
+        _latest_feedback()
+        .filter(proposal__in=pks)
         .aggregate(
             total=Count("pk"),
             **{f"communication:{s}": Count("pk", filter=Q(communication=s)) for s in Satisfaction},
@@ -341,40 +558,6 @@ def compute(
                 percent(feedback[f"{dimension}:{s}"], feedback["total"]),
             )
             for s in Satisfaction
-        ]
-
-    # Units.
-    units = (
-        Assignment.objects.filter(proposal__in=pks)
-        .exclude(status=AssignmentStatus.REROUTED)
-        .values("unit_id", "unit__name", "unit__code")
-        .annotate(
-            assigned=Count("pk"),
-            replied=Count("pk", filter=Q(status__in=DELIVERED)),
-            overdue=Count(
-                "pk", filter=Q(Exists(_overdue_deadlines(today, assignment=OuterRef("pk"))))
-            ),
-        )
-        .order_by("-assigned", "unit__code", "unit_id")
-    )
-    if top_units is not None:
-        units = units[:top_units]
-
-    def groups(key: str, name: str, order: list[str]) -> list[Group]:
-        rows = (
-            received.values(key, name)
-            .annotate(n_received=Count("pk"), n_filed=Count("pk", filter=FILED))
-            .order_by(*order)
-        )
-        return [
-            Group(
-                id=row[key],
-                name=row[name] if row[key] is not None else _("未注明界别"),
-                received=row["n_received"],
-                filed=row["n_filed"],
-                filing_rate=percent(row["n_filed"], row["n_received"]),
-            )
-            for row in rows
         ]
 
     return Statistics(
@@ -401,18 +584,113 @@ def compute(
             communication=satisfaction("communication"),
             result=satisfaction("result"),
         ),
-        units=[
-            UnitLoad(
-                id=row["unit_id"],
-                name=row["unit__name"],
-                assigned=row["assigned"],
-                replied=row["replied"],
-                overdue=row["overdue"],
-            )
-            for row in units
-        ],
+        units=unit_loads(received, today=today, top=top_units),
         sectors=groups("sector_id", "sector__name", ["sector__code", "sector_id"]),
-        committees=groups(
-            "committee_id", "committee__name", ["committee__level", "committee__code"]
-        ),
+        committees=committees,
+        by_session=_sessions(received),
     )
+
+
+def unit_loads(
+    received: QuerySet[Proposal], *, today: datetime.date, top: int | None = None
+) -> list[UnitLoad]:
+    """Per unit, its active assignments on ``received`` proposals (see :func:`compute`).
+
+    Two queries: the overdue ones are counted apart, with the condition in WHERE (a
+    semi-join), not as a subplan per assignment.
+    """
+    assignments = _active_assignments().filter(proposal__in=received.values("pk"))
+    rows = (
+        assignments.values("unit_id", "unit__name", "unit__code")
+        .annotate(
+            assigned=Count("pk"),
+            replied=Count("pk", filter=_unit_work(UnitWork.DELIVERED, today)),
+        )
+        .order_by("-assigned", "unit__code", "unit_id")
+    )
+    if top is not None:
+        rows = rows[:top]
+    overdue = dict(
+        assignments.filter(_unit_work(UnitWork.OVERDUE, today))
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        UnitLoad(
+            id=row["unit_id"],
+            name=row["unit__name"],
+            assigned=row["assigned"],
+            replied=row["replied"],
+            overdue=overdue.get(row["unit_id"], 0),
+        )
+        for row in rows
+    ]
+
+
+# ---- committees side by side ----------------------------------------------------------------
+
+
+def _figures(id: int | None, name: str, counts: dict) -> CommitteeFigures:
+    return CommitteeFigures(
+        id=id,
+        name=name,
+        received=counts["received"],
+        filed=counts["filed"],
+        filing_rate=percent(counts["filed"], counts["received"]),
+        replied=counts["replied"],
+        on_time=counts["on_time"],
+        on_time_rate=percent(counts["on_time"], counts["replied"]),
+        overdue=counts["overdue"],
+        by_category=_splits(counts, "category", Category.choices, counts["filed"]),
+    )
+
+
+def compare_committees(
+    proposals: QuerySet[Proposal],
+    *,
+    today: datetime.date | None = None,
+    committees: Iterable[Committee] | None = None,
+) -> list[CommitteeFigures]:
+    """The headline figures and categories of each committee among ``proposals``, in one
+    query, with the same definitions as :func:`compute` (city first, then counties).
+
+    With ``committees``, exactly those, in that order, with zeros where nothing was
+    received; otherwise the committees that received something.
+    """
+    today = today or timezone.localdate()
+    received = received_proposals(proposals)
+    rows = (
+        received.values("committee_id", "committee__name")
+        .annotate(
+            received=Count("pk"),
+            filed=Count("pk", filter=FILED),
+            **_split_counts("category", Category.values),
+        )
+        .order_by("committee__level", "committee__code")
+    )
+    flags = _flags(received, today)
+    zero = dict.fromkeys(FLAGS, 0)
+    found = {
+        row["committee_id"]: _figures(
+            row["committee_id"],
+            row["committee__name"],
+            {**row, **flags.get(row["committee_id"], zero)},
+        )
+        for row in rows
+    }
+    if committees is None:
+        return list(found.values())
+    return [found.get(c.pk) or replace(total_figures([], c.name), id=c.pk) for c in committees]
+
+
+def total_figures(rows: Iterable[CommitteeFigures], name: str) -> CommitteeFigures:
+    """The sum of several committees' figures (rates recomputed from the sums)."""
+    rows = list(rows)
+    keys = ("received", "filed", "replied", "on_time", "overdue")
+    counts = {key: sum(getattr(r, key) for r in rows) for key in keys}
+    for value in Category.values:
+        splits = [s for r in rows for s in r.by_category if s.value == value]
+        counts[f"category:{value}:received"] = sum(s.received for s in splits)
+        counts[f"category:{value}:filed"] = sum(s.filed for s in splits)
+    return _figures(None, name, counts)

@@ -107,6 +107,7 @@ class StatisticsSerializer(serializers.Serializer):
     units = StatisticsUnitLoadSerializer(many=True)
     sectors = StatisticsGroupSerializer(many=True)
     committees = StatisticsGroupSerializer(many=True)
+    by_session = StatisticsGroupSerializer(many=True, help_text=_("按会次：收到与立案"))
 
 
 def _filter_parameters() -> list[OpenApiParameter]:

@@ -77,7 +77,9 @@ def _reset_database() -> None:
         connection.creation.deserialize_db_from_string(snapshot)
     else:
         call_command("flush", interactive=False, verbosity=0)
-        restore_role_groups()
+    # A --reuse-db run may have serialized an already emptied database: make sure the
+    # role groups are there either way (idempotent).
+    restore_role_groups()
 
 
 FEW = settings(

@@ -78,6 +78,15 @@ def test_city_staff_get_the_numbers(as_user, small):
             "filing_rate": 75.0,
         }
     ]
+    assert data["by_session"] == [
+        {
+            "id": small.w.session.pk,
+            "name": "十四届二次会议",
+            "received": 8,
+            "filed": 6,
+            "filing_rate": 75.0,
+        }
+    ]
     top = get(as_user, small.w.staff, top_units=1).json()
     assert [u["id"] for u in top["units"]] == [lead.pk]
 
@@ -95,6 +104,16 @@ def test_every_proposal_filter_applies(as_user, small):
     assert counts(state="declined") == (1, 0)
     assert counts(unit=small.w.units[1].pk) == (3, 3)
     assert counts(overdue="true") == (1, 1)
+    # The filters the dashboard's links use (same definitions as the figures).
+    assert counts(received="true") == (8, 6)
+    assert counts(filed="true") == (6, 6)
+    assert counts(no_sector="true") == (1, 1)
+    assert counts(reply="replied") == (4, 4)
+    assert counts(reply="late") == (1, 1)
+    assert counts(reply_class="A") == (2, 2)
+    assert counts(satisfaction_result="basically_satisfied") == (1, 1)
+    assert counts(unit=small.w.units[0].pk, unit_work="overdue") == (1, 1)
+    assert counts(unit=small.w.units[1].pk, unit_work="delivered") == (3, 3)
     assert counts(session=small.w.session.pk) == (8, 6)
     assert counts(session=small.w.session.pk + 1000) == (0, 0)
     Proposal.objects.filter(pk=small.by_name["closed"].pk).update(
@@ -179,6 +198,10 @@ def test_unauthenticated_is_401(db):
         ({"state": "bogus"}, "state"),
         ({"category": "nope"}, "category"),
         ({"unit": "u1"}, "unit"),
+        ({"reply": "soon"}, "reply"),
+        ({"reply_class": "ABCDE"}, "reply_class"),
+        ({"satisfaction_result": "happy"}, "satisfaction_result"),
+        ({"unit_work": "idle"}, "unit_work"),
     ],
 )
 def test_bad_parameters_are_400_with_field_errors(as_user, world, params, field):
@@ -200,9 +223,9 @@ def test_query_count_is_bounded_and_does_not_grow(
     flows.filed(county)
     staff = as_user(world.staff)
     member = as_user(world.member.user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert staff.get(URL, {"year": timezone.now().year}).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert member.get(URL, {"category": "social", "overdue": "false"}).status_code == 200
     before = (count_queries(staff), count_queries(member), count_queries(staff, top_units=1))
     build_small(world)

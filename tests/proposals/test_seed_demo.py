@@ -28,6 +28,7 @@ from proposals.models import (
     Proposal,
     ProposalEvent,
     ReassignmentRequest,
+    Reminder,
     Review,
 )
 
@@ -241,6 +242,9 @@ def test_rundemo_without_server_creates_the_world_when_empty():
     call_command("rundemo", no_server=True, seed=SEED, today=TODAY.isoformat(), stdout=out)
     assert "http://127.0.0.1:8000" in out.getvalue()
     assert Committee.objects.count() == 3
+    # The day's reminders went out in-process, and the output says how many.
+    recorded = Reminder.objects.filter(for_date=TODAY).count()
+    assert f"{TODAY}：检查" in out.getvalue() and f"新增提醒 {recorded} 条" in out.getvalue()
     assert User.objects.filter(username="staff").exists()
 
     again = StringIO()

@@ -16,7 +16,7 @@ from proposals.choices import ReviewDecision
 from proposals.models import Proposal
 from proposals.services import drafting, feedback, handling, review
 from tests import flows
-from tests.factories import CommitteeFactory, World
+from tests.factories import CommitteeFactory, SessionFactory, World
 
 DAY = flows.DAY
 LATER = DAY + datetime.timedelta(days=200)  # every reply deadline opened on DAY has passed
@@ -219,7 +219,7 @@ def test_queries_do_not_grow_with_data(world):
     build_small(world)
     build_small(world)
     assert Proposal.objects.count() == 27
-    assert count_queries(Proposal.objects.all()) == few <= 7
+    assert count_queries(Proposal.objects.all()) == few <= 10  # one per breakdown
 
 
 def test_scope_staff_see_counties_others_what_they_see(world):
@@ -297,4 +297,88 @@ def test_rerouted_assignments_do_not_count(world):
     s = statistics.compute(Proposal.objects.all(), today=DAY)
     assert [(u.id, u.assigned, u.replied, u.overdue) for u in s.units] == [
         (world.units[0].pk, 1, 0, 0)
+    ]
+
+
+def test_by_session_counts_received_and_filed_per_session(world):
+    later = SessionFactory(
+        committee=world.committee,
+        term=14,
+        meeting=3,
+        plenary_start=datetime.date(2026, 1, 10),
+        plenary_end=datetime.date(2026, 1, 14),
+    )
+    flows.filed(world)
+    flows.submitted(world)
+    moved = flows.filed(world)
+    Proposal.objects.filter(pk=moved.pk).update(session=later)
+    flows.draft(world)  # not received
+    s = statistics.compute(Proposal.objects.all())
+    assert [(g.id, g.name, g.received, g.filed, g.filing_rate) for g in s.by_session] == [
+        (world.session.pk, "十四届二次会议", 2, 1, 50.0),
+        (later.pk, "十四届三次会议", 1, 1, 100.0),
+    ]
+    # Several committees: each session is named with its committee (city first).
+    county = World.build(
+        committee=CommitteeFactory(
+            name="小店区政协",
+            short_name="小店区",
+            code="xd",
+            level=Committee.Level.COUNTY,
+            parent=world.committee,
+        ),
+        prefix="xd",
+    )
+    flows.submitted(county)
+    names = [g.name for g in statistics.compute(Proposal.objects.all()).by_session]
+    assert names == [
+        f"{world.committee.name} 十四届二次会议",
+        f"{world.committee.name} 十四届三次会议",
+        "小店区 十四届二次会议",
+    ]
+
+
+def test_committees_side_by_side_and_their_total(world):
+    county = World.build(
+        committee=CommitteeFactory(
+            name="小店区政协", code="xd", level=Committee.Level.COUNTY, parent=world.committee
+        ),
+        prefix="xd",
+    )
+    empty = CommitteeFactory(
+        name="迎泽区政协", code="yz", level=Committee.Level.COUNTY, parent=world.committee
+    )
+    build_small(world)
+    flows.filed(county, category="social")
+    flows.submitted(county, category="social")
+    rows = statistics.compare_committees(Proposal.objects.all(), today=LATER)
+    assert [(r.id, r.received, r.filed, r.filing_rate, r.overdue) for r in rows] == [
+        (world.committee.pk, 8, 6, 75.0, 1),
+        (county.committee.pk, 2, 1, 50.0, 0),
+    ]
+    city = statistics.compute(Proposal.objects.filter(committee=world.committee), today=LATER)
+    assert (rows[0].replied, rows[0].on_time, rows[0].on_time_rate) == (4, 3, 75.0)
+    assert rows[0].by_category == city.by_category
+    total = statistics.total_figures(rows, "合计")
+    everything = statistics.compute(Proposal.objects.all(), today=LATER)
+    assert (total.id, total.name, total.received, total.filed, total.filing_rate) == (
+        None,
+        "合计",
+        10,
+        7,
+        70.0,
+    )
+    assert total.by_category == everything.by_category
+    assert total.overdue == everything.overdue and total.replied == everything.replies.replied
+    assert total.on_time == everything.replies.on_time == 3
+    # Given the committees' rows of the same proposals, compute sums them: same result.
+    assert statistics.compute(Proposal.objects.all(), today=LATER, per_committee=rows) == everything
+    # Asked for by name, every committee has a column, zeros where nothing was received.
+    listed = statistics.compare_committees(
+        Proposal.objects.all(), today=LATER, committees=[world.committee, empty, county.committee]
+    )
+    assert [(r.id, r.name, r.received, r.filing_rate) for r in listed] == [
+        (world.committee.pk, world.committee.name, 8, 75.0),
+        (empty.pk, "迎泽区政协", 0, None),
+        (county.committee.pk, "小店区政协", 2, 50.0),
     ]

@@ -1,0 +1,1 @@
+"""Excellent proposals (优秀提案评选): nomination, panel scoring, ranking, publication."""

@@ -1,0 +1,13 @@
+"""Celery task of the exports: build one ``ExportJob`` (see ``proposals.exports.jobs``)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def build_export(job_id: int) -> str:
+    """Build the job's file, recording progress as it goes; ends done or failed."""
+    from proposals.exports.jobs import run_job
+
+    return run_job(job_id)

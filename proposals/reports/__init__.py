@@ -1,0 +1,1 @@
+"""Statistics pages and documents: the dashboard, the annual report, unit scorecards."""

@@ -1,0 +1,11 @@
+"""The statistics dashboard: ``/statistics/``."""
+
+from django.urls import path
+
+from proposals.reports import dashboard_views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", dashboard_views.dashboard, name="index"),
+    path("units/", dashboard_views.units, name="units"),
+]

@@ -1,0 +1,269 @@
+"""Background exports: large lists and compilations become jobs with progress, private
+to their user; a job that cannot be built ends "failed" with a message, never a 500."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from proposals.exports import jobs
+from proposals.exports.sources import ExportParamsError
+from proposals.models import ExportJob
+from tests import flows
+from tests.factories import World
+from tests.proposals.exports.data import bulk_filed
+from tests.proposals.exports.helpers import document, records, sheet, texts
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def small_inline_limit(settings):
+    settings.EXPORT_INLINE_LIMIT = 2
+    settings.EXPORT_CHUNK_SIZE = 2
+
+
+def start(client, url: str, capture) -> ExportJob:
+    """POST ``url`` and run what was queued on commit (the eager task); returns the job."""
+    with capture(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302, response.status_code
+    job = ExportJob.objects.latest("id")
+    assert response["Location"] == f"/exports/jobs/{job.pk}/"
+    return job
+
+
+# ---- large lists ----------------------------------------------------------------------------
+
+
+def test_a_large_list_becomes_a_job_with_a_download(
+    client, world, small_inline_limit, django_capture_on_commit_callbacks
+):
+    bulk_filed(world, 5)
+    client.force_login(world.staff)
+    url = "/exports/proposals.xlsx?state=assigned&sort=number"
+    offer = client.get(url)
+    assert offer.status_code == 200
+    page = offer.content.decode()
+    assert "共 5 条记录" in page and 'id="export-start"' in page
+    assert f'action="{url.replace("&", "&amp;")}"' in page
+    job = start(client, url, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.percent) == ("done", 5, 5, 100)
+    assert job.kind == "proposals" and job.params == {"state": ["assigned"], "sort": ["number"]}
+    assert job.filename.startswith("提案列表-") and job.filename.endswith(".xlsx")
+    assert job.file.name.startswith(f"exports/{world.staff.pk}/{job.pk}-proposals-")
+    state = client.get(f"/exports/jobs/{job.pk}/status").json()
+    assert state == {
+        "status": "done",
+        "status_label": "已完成",
+        "done": 5,
+        "total": 5,
+        "percent": 100,
+        "filename": job.filename,
+        "download_url": f"/exports/jobs/{job.pk}/download",
+        "error": "",
+    }
+    page = client.get(f"/exports/jobs/{job.pk}/").content.decode()
+    assert f'href="/exports/jobs/{job.pk}/download"' in page and "<progress" in page
+    rows = records(sheet(client.get(f"/exports/jobs/{job.pk}/download")))
+    assert [r["案号"] for r in rows] == sorted(r["案号"] for r in rows) and len(rows) == 5
+
+
+def test_progress_is_recorded_chunk_by_chunk(
+    client, world, small_inline_limit, django_capture_on_commit_callbacks, monkeypatch
+):
+    bulk_filed(world, 5)
+    recorded: list[dict] = []
+    original = jobs._update
+
+    def spy(job_id, **fields):
+        recorded.append(fields)
+        original(job_id, **fields)
+
+    monkeypatch.setattr(jobs, "_update", spy)
+    client.force_login(world.staff)
+    start(client, "/exports/proposals.xlsx", django_capture_on_commit_callbacks)
+    assert recorded[0] == {"status": "running", "total": 5, "done": 0}
+    assert [f["done"] for f in recorded[1:-1]] == [2, 4, 5]  # every chunk, and the last row
+    assert recorded[-1]["status"] == "done"
+
+
+def test_a_large_inbox_export_is_a_job_too(
+    client, world, small_inline_limit, django_capture_on_commit_callbacks
+):
+    bulk_filed(world, 3)
+    client.force_login(world.lead_handler)
+    assert "共 3 条记录" in client.get("/exports/assignments.xlsx").content.decode()
+    job = start(client, "/exports/assignments.xlsx", django_capture_on_commit_callbacks)
+    response = client.get(f"/exports/jobs/{job.pk}/download")
+    assert {r["承办单位"] for r in records(sheet(response))} == {world.units[0].name}
+
+
+def test_bad_filters_start_no_job(client, world, small_inline_limit):
+    client.force_login(world.staff)
+    response = client.post("/exports/proposals.xlsx?state=bogus")
+    assert response.status_code == 400 and not ExportJob.objects.exists()
+    with pytest.raises(ExportParamsError) as caught:
+        jobs.start_export(world.staff, "proposals", {"session": ["x"]})
+    assert "session" in caught.value.errors
+    with pytest.raises(ExportParamsError):
+        jobs.start_export(world.staff, "nonsense", {})
+
+
+# ---- compilations ---------------------------------------------------------------------------
+
+
+def test_staff_build_a_compilation(client, world, django_capture_on_commit_callbacks):
+    bulk_filed(world, 4)
+    client.force_login(world.staff)
+    url = f"/exports/sessions/{world.session.pk}/compilation/"
+    assert "共 4 件立案提案" in client.get(url).content.decode()
+    job = start(client, url, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == ("done", 4, 4)
+    assert job.filename == "太原市政协十四届二次会议提案汇编.docx"
+    doc = document(client.get(f"/exports/jobs/{job.pk}/download"))
+    assert len(texts(doc, "Heading 2")) == 4 and len(texts(doc, "toc 2")) == 4
+
+
+def test_the_exports_page_offers_compilations_to_staff_only(client, world):
+    bulk_filed(world, 2)
+    client.force_login(world.staff)
+    page = client.get("/exports/").content.decode()
+    assert f'action="/exports/sessions/{world.session.pk}/compilation/"' in page
+    assert "<td>2</td>" in page  # filed proposals of the session
+    client.force_login(world.member.user)
+    page = client.get("/exports/").content.decode()
+    assert "/compilation/" not in page and "我的导出任务" in page
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_compilations_are_staff_work(client, world, method):
+    for person in (world.member.user, world.lead_handler, world.supervisor):
+        client.force_login(person)
+        url = f"/exports/sessions/{world.session.pk}/compilation/"
+        assert getattr(client, method)(url).status_code == 403
+    elsewhere = World.build(prefix="外地")
+    client.force_login(elsewhere.staff)
+    assert getattr(client, method)(url).status_code == 404  # not their committee's session
+    assert not ExportJob.objects.exists()
+
+
+# ---- privacy --------------------------------------------------------------------------------
+
+
+def test_jobs_are_private_to_their_user(client, world, django_capture_on_commit_callbacks):
+    bulk_filed(world, 1)
+    client.force_login(world.staff)
+    job = start(
+        client,
+        f"/exports/sessions/{world.session.pk}/compilation/",
+        django_capture_on_commit_callbacks,
+    )
+    client.force_login(world.admin)  # even an administrator of the same committee
+    for suffix in ("", "status", "download"):
+        assert client.get(f"/exports/jobs/{job.pk}/{suffix}").status_code == 404
+    assert job.filename not in client.get("/exports/").content.decode()
+    client.force_login(world.staff)
+    assert client.get(f"/exports/jobs/{job.pk}/download").status_code == 200
+    assert job.filename in client.get("/exports/").content.decode()
+
+
+# ---- failures -------------------------------------------------------------------------------
+
+
+def test_a_failing_build_ends_failed_with_a_message(
+    client, world, django_capture_on_commit_callbacks, monkeypatch
+):
+    bulk_filed(world, 2)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(jobs, "compilation_docx", broken)
+    client.force_login(world.staff)
+    job = start(
+        client,
+        f"/exports/sessions/{world.session.pk}/compilation/",
+        django_capture_on_commit_callbacks,
+    )
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at is not None and not job.file
+    assert "磁盘已满" in job.error and "请稍后重试" in job.error
+    state = client.get(f"/exports/jobs/{job.pk}/status").json()
+    assert state["status"] == "failed" and state["download_url"] is None
+    assert state["error"] == job.error
+    page = client.get(f"/exports/jobs/{job.pk}/")
+    assert page.status_code == 200 and job.error in page.content.decode()
+    assert client.get(f"/exports/jobs/{job.pk}/download").status_code == 404
+
+
+def test_an_unreachable_broker_fails_the_job_not_the_request(
+    client, world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from proposals.exports.tasks import build_export
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionRefusedError("redis down")
+
+    monkeypatch.setattr(build_export, "delay", unreachable)
+    client.force_login(world.staff)
+    job = start(
+        client,
+        f"/exports/sessions/{world.session.pk}/compilation/",
+        django_capture_on_commit_callbacks,
+    )
+    job.refresh_from_db()
+    assert job.status == "failed" and "任务队列暂不可用" in job.error
+
+
+def test_a_user_who_lost_the_role_gets_a_failed_job(client, world):
+    job = jobs.start_export(world.staff, "compilation", {"session": [str(world.session.pk)]})
+    world.staff.groups.clear()
+    world.staff = type(world.staff).objects.get(pk=world.staff.pk)  # roles are cached
+    assert jobs.run_job(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.error == "您已无权生成此导出。"
+
+
+def test_a_redelivered_task_leaves_a_finished_job_alone(
+    client, world, django_capture_on_commit_callbacks
+):
+    flows.filed(world)
+    client.force_login(world.staff)
+    job = start(
+        client,
+        f"/exports/sessions/{world.session.pk}/compilation/",
+        django_capture_on_commit_callbacks,
+    )
+    job.refresh_from_db()
+    name = job.file.name
+    assert jobs.run_job(job.pk) == "done"
+    job.refresh_from_db()
+    assert job.file.name == name
+    assert jobs.run_job(10**9) == "missing"
+
+
+# ---- the worker knows the task --------------------------------------------------------------
+
+
+def test_a_worker_registers_the_export_task():
+    """What ``celery -A cppcc worker`` does at start-up (Django set-up, system checks,
+    task discovery) registers ``build_export`` — checked in a fresh interpreter."""
+    code = (
+        "from cppcc.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "print('proposals.exports.tasks.build_export' in app.tasks)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cppcc.settings_test"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
