@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import math
-import os
 import platform
 import random
 import re
@@ -36,11 +35,13 @@ import tracemalloc
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks import common  # noqa: E402
+from benchmarks.common import ensure_database, load, migrate, wipe  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cppcc_bench"
 DEFAULT_TODAY = "2025-06-10"  # a Tuesday, and a working day in China's 2025 calendar
@@ -90,43 +91,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def ensure_database(url: str) -> bool:
-    """Create the database named in ``url`` when it does not exist; True when created."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name:
-        raise SystemExit(f"--database-url names no database: {url}")
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:
-            return False
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return True
-
-
 def setup_django(url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cppcc.settings"
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+    common.setup_django(url)
     from django.conf import settings
 
     # Delivery goes to memory: the benchmark measures our code, not a mail server.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "proposals.reminders.sms.MemorySMSBackend"
-
-
-def migrate() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def server_version() -> str:
@@ -149,19 +120,6 @@ def dataset_marker(args: argparse.Namespace) -> dict:
     }
 
 
-def guard_database() -> None:
-    """Refuse to wipe a database that holds anything but this benchmark's committee."""
-    from committees.models import Committee
-
-    others = Committee.objects.exclude(code=COMMITTEE_CODE)
-    if others.exists():
-        raise SystemExit(
-            "The database holds committees this benchmark did not create "
-            f"({', '.join(others.values_list('code', flat=True)[:5])}); "
-            "point --database-url at a database of its own."
-        )
-
-
 def dataset_matches(args: argparse.Namespace) -> bool:
     from committees.models import CommitteeEvent, HandlingUnit
     from proposals.choices import DeadlineKind
@@ -178,28 +136,6 @@ def dataset_matches(args: argparse.Namespace) -> bool:
         and Deadline.objects.filter(kind=DeadlineKind.REPLY, is_open=True).count()
         == args.assignments
     )
-
-
-def wipe() -> None:
-    """Empty every table but the migration-made ones (role groups, permissions, types)."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    kept = {
-        "django_migrations",
-        "django_content_type",
-        "auth_permission",
-        "auth_group",
-        "auth_group_permissions",
-    }
-    tables = connection.introspection.django_table_names(only_existing=True)
-    tables = [t for t in tables if t not in kept]
-    statements = connection.ops.sql_flush(
-        no_style(), tables, reset_sequences=True, allow_cascade=True
-    )
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
 
 
 @dataclass
@@ -249,7 +185,7 @@ def build(args: argparse.Namespace) -> Built:
         built.steps.append((label, now - since))
         return now
 
-    guard_database()
+    common.guard_database(code=COMMITTEE_CODE)
     mark = time.perf_counter()
     wipe()
     mark = step("wipe", mark)
@@ -619,11 +555,6 @@ def timed_sweep(today: datetime.date, batch_size: int) -> Run:
     return Run(result, seconds, cpu, log)
 
 
-def load() -> str:
-    one, five, _fifteen = os.getloadavg()
-    return f"load average {one:.1f}/{five:.1f} (1/5 min) on {os.cpu_count()} CPUs"
-
-
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -901,7 +832,7 @@ def main(argv: list[str] | None = None) -> None:
         f"Django {__import__('django').get_version()}, Python {platform.python_version()}; "
         f"migrated in {time.perf_counter() - started:.1f} s; {load()}"
     )
-    guard_database()
+    common.guard_database(code=COMMITTEE_CODE)
     if args.rebuild or not dataset_matches(args):
         build_in_child(args)
         connection.close()  # the child rewrote everything; start from a fresh connection

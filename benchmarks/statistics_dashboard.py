@@ -33,18 +33,26 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import platform
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import (  # noqa: E402
+    drop_database,
+    ensure_database,
+    guard_database,
+    load,
+    migrate,
+    setup_django,
+    wipe,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cppcc_bench_stats"
 CODE_PREFIX = "bench-stats-"
@@ -118,52 +126,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def maintenance_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name:
-        raise SystemExit(f"--database-url names no database: {url}")
-    return urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), name
-
-
-def ensure_database(url: str) -> bool:
-    """Create the database named in ``url`` when it does not exist; True when created."""
-    import psycopg
-    from psycopg import sql
-
-    maintenance, name = maintenance_url(url)
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            return False
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return True
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    maintenance, name = maintenance_url(url)
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cppcc.settings"
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-
-
-def migrate() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-
-
 def scalar(sql: str, params=None):
     from django.db import connection
 
@@ -184,19 +146,6 @@ def marker(args: argparse.Namespace, year: int) -> dict:
     }
 
 
-def guard_database() -> None:
-    """Refuse to wipe a database that holds committees this benchmark did not make."""
-    from committees.models import Committee
-
-    others = Committee.objects.exclude(code__startswith=CODE_PREFIX)
-    if others.exists():
-        raise SystemExit(
-            "The database holds committees this benchmark did not create "
-            f"({', '.join(others.values_list('code', flat=True)[:5])}); "
-            "point --database-url at a database of its own."
-        )
-
-
 def dataset_matches(args: argparse.Namespace, year: int) -> bool:
     from committees.models import CommitteeEvent
     from proposals.models import Proposal
@@ -207,28 +156,6 @@ def dataset_matches(args: argparse.Namespace, year: int) -> bool:
         and event.data == marker(args, year)
         and Proposal.objects.count() == args.proposals
     )
-
-
-def wipe() -> None:
-    """Empty every table but the migration-made ones (role groups, permissions, types)."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    kept = {
-        "django_migrations",
-        "django_content_type",
-        "auth_permission",
-        "auth_group",
-        "auth_group_permissions",
-    }
-    tables = connection.introspection.django_table_names(only_existing=True)
-    tables = [t for t in tables if t not in kept]
-    statements = connection.ops.sql_flush(
-        no_style(), tables, reset_sequences=True, allow_cascade=True
-    )
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
 
 
 def pick(expression: str, weighted: list[tuple[str, float]]) -> str:
@@ -330,7 +257,7 @@ def build(args: argparse.Namespace, today: datetime.date) -> list[tuple[str, flo
         print(f"  built {label} in {now - mark:.1f} s", flush=True)
         mark = now
 
-    guard_database()
+    guard_database(code__startswith=CODE_PREFIX)
     wipe()
     with transaction.atomic():
         reference_data(today)
@@ -963,11 +890,7 @@ def measure(timings: list[Timing], repeat: int) -> None:
                 t.times.append(time.perf_counter() - started)
             t.queries = len(ctx.captured_queries)
         times = ", ".join(f"{t.label} {t.times[-1]:.2f} s" for t in timings)
-        print(f"  round {round_}: {times}; load {load()}", flush=True)
-
-
-def load() -> str:
-    return " ".join(f"{n:.1f}" for n in os.getloadavg())
+        print(f"  round {round_}: {times}; {load()}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -991,10 +914,10 @@ def main(argv: list[str] | None = None) -> None:
         f"statistics dashboard benchmark: PostgreSQL {scalar('SHOW server_version').split()[0]} "
         f"({connection.settings_dict['NAME']}{', created' if created else ''}), "
         f"Django {__import__('django').get_version()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, load {load()}; migrated in {time.perf_counter() - started:.1f} s",
+        f"{load()}; migrated in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
-    guard_database()
+    guard_database(code__startswith=CODE_PREFIX)
     if args.rebuild or not dataset_matches(args, today.year):
         print(f"data: building {args.proposals:,} proposals …", flush=True)
         started = time.perf_counter()

@@ -546,6 +546,13 @@ def _form_and_scope(request: HttpRequest, today: datetime.date):
     return form, scope
 
 
+def _start(request: HttpRequest) -> tuple[datetime.date, DashboardForm, Scope, dict]:
+    """Today, the bound filter form, the viewer's scope and the context they start."""
+    today = timezone.localdate()
+    form, scope = _form_and_scope(request, today)
+    return today, form, scope, {"form": form, "today": today}
+
+
 def _base_params(form: DashboardForm, committee: int | None) -> dict:
     data = form.cleaned_data
     return {"year": data.get("year"), "session": data.get("session"), "committee": committee}
@@ -553,9 +560,7 @@ def _base_params(form: DashboardForm, committee: int | None) -> dict:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    form, scope = _form_and_scope(request, today)
-    context: dict = {"form": form, "today": today}
+    today, form, scope, context = _start(request)
     if form.is_valid():
         committee = form.committee_id()
         data = form.cleaned_data
@@ -620,9 +625,7 @@ def _scope_label(scope: Scope, committee: int | None) -> str:
 @login_required
 def units(request: HttpRequest) -> HttpResponse:
     """Every handling unit's load in the chosen scope (the dashboard shows the busiest)."""
-    today = timezone.localdate()
-    form, scope = _form_and_scope(request, today)
-    context: dict = {"form": form, "today": today}
+    today, form, scope, context = _start(request)
     if form.is_valid():
         committee = form.committee_id()
         data = form.cleaned_data

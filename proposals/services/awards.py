@@ -408,14 +408,20 @@ def nominate(
     return nomination
 
 
-def withdraw_nomination(user: User, nomination: Nomination | int, reason: str = "") -> None:
-    """Take a nomination back while the round is still nominating (nobody has scored it)."""
+def _nomination_round(nomination: Nomination | int) -> tuple[int, int]:
+    """The nomination's id and its round's (to lock the round before touching it)."""
     nomination_id = nomination if isinstance(nomination, int) else nomination.pk
     round_id = (
         Nomination.objects.filter(pk=nomination_id).values_list("round_id", flat=True).first()
     )
     if round_id is None:
         raise DomainError(_("该推荐不存在或已撤回。"), field="nomination")
+    return nomination_id, round_id
+
+
+def withdraw_nomination(user: User, nomination: Nomination | int, reason: str = "") -> None:
+    """Take a nomination back while the round is still nominating (nobody has scored it)."""
+    nomination_id, round_id = _nomination_round(nomination)
     with transaction.atomic():
         locked = _lock(round_id)
         _require_manager(user, locked.committee_id)
@@ -504,12 +510,7 @@ def score(
     reviewer: User, nomination: Nomination | int, points: dict[str, int], comment: str = ""
 ) -> AwardScore:
     """Record (or replace) the reviewer's own marks for one nomination while scoring."""
-    nomination_id = nomination if isinstance(nomination, int) else nomination.pk
-    round_id = (
-        Nomination.objects.filter(pk=nomination_id).values_list("round_id", flat=True).first()
-    )
-    if round_id is None:
-        raise DomainError(_("该推荐不存在或已撤回。"), field="nomination")
+    nomination_id, round_id = _nomination_round(nomination)
     with transaction.atomic():
         locked = _lock(round_id)
         if not locked.reviewers.filter(pk=reviewer.pk, is_active=True).exists():
