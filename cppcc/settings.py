@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.close_expired_feedback_windows",
         "schedule": crontab(hour=1, minute=0),
     },
+    "purge-old-exports": {
+        "task": "proposals.exports.tasks.purge_old_exports",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 # Reminders: overrides of proposals.reminders.policy.ReminderPolicy (see docs/reminders.md),
@@ -154,6 +158,10 @@ SMS_BACKEND = env("SMS_BACKEND", "proposals.reminders.sms.LoggingSMSBackend")
 # are built by a Celery task that records its progress every EXPORT_CHUNK_SIZE rows.
 EXPORT_INLINE_LIMIT = env_int("EXPORT_INLINE_LIMIT", 500)
 EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 200)
+# Export jobs and their files are deleted this many days later (a nightly beat task);
+# one user may have this many queued or running at once.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+EXPORT_MAX_ACTIVE_PER_USER = env_int("EXPORT_MAX_ACTIVE_PER_USER", 3)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -11,6 +11,7 @@ cannot be built ends ``failed`` with a message; the user never sees a 500.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 import tempfile
@@ -48,6 +49,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_INLINE_LIMIT = 500
 DEFAULT_CHUNK_SIZE = 200
+DEFAULT_KEEP_DAYS = 7
+DEFAULT_MAX_ACTIVE = 3
+# A job queued or running for longer than this is taken as stuck (its worker died
+# before acks_late could hand it on) and no longer counts against the user's limit.
+ACTIVE_WINDOW = datetime.timedelta(hours=1)
 ERROR_LENGTH = ExportJob._meta.get_field("error").max_length
 
 
@@ -59,6 +65,25 @@ def inline_limit() -> int:
 def chunk_size() -> int:
     """Rows read (and progress recorded) per step (setting EXPORT_CHUNK_SIZE)."""
     return max(1, int(getattr(settings, "EXPORT_CHUNK_SIZE", DEFAULT_CHUNK_SIZE)))
+
+
+def keep_days() -> int:
+    """Export files are deleted this many days after they were asked for (EXPORT_KEEP_DAYS)."""
+    return max(1, int(getattr(settings, "EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS)))
+
+
+def max_active() -> int:
+    """Jobs one user may have queued or running at once (EXPORT_MAX_ACTIVE_PER_USER)."""
+    return max(1, int(getattr(settings, "EXPORT_MAX_ACTIVE_PER_USER", DEFAULT_MAX_ACTIVE)))
+
+
+class ExportLimitReached(ExportParamsError):
+    """The user already has ``max_active()`` jobs under way: each compilation of a large
+    session keeps a worker busy for minutes, so one impatient user must not queue ten."""
+
+    def __init__(self, active: int):
+        message = _("您已有 {n} 个导出正在生成，请等它们完成后再试。").format(n=active)
+        super().__init__({"__all__": [message]})
 
 
 def can_compile(user: User) -> bool:
@@ -185,11 +210,19 @@ def build_inline(user: User, kind: str, params: Params, out: IO[bytes]) -> str:
 def start_export(user: User, kind: str, params: Params) -> ExportJob:
     """Check the export and queue a job building it (after the caller's transaction).
 
-    Raises ``ExportParamsError`` (bad filters or session: a form error / 400) or
-    ``PermissionDenied``; the job itself only ever ends ``done`` or ``failed``.
+    Raises ``ExportParamsError`` (bad filters or session: a form error / 400; too many
+    jobs under way: ``ExportLimitReached``) or ``PermissionDenied``; the job itself only
+    ever ends ``done`` or ``failed``.
     """
     export = get_export(kind)
     export.check(user, params)
+    active = ExportJob.objects.filter(
+        user=user,
+        status__in=(ExportJob.Status.PENDING, ExportJob.Status.RUNNING),
+        created_at__gte=timezone.now() - ACTIVE_WINDOW,
+    ).count()
+    if active >= max_active():
+        raise ExportLimitReached(active)
     job = ExportJob.objects.create(
         user=user, kind=kind, params=params, filename=export.filename(user, params)
     )
@@ -272,3 +305,31 @@ def failure_message(exc: Exception) -> str:
             e=f"{type(exc).__name__}: {exc}"
         )
     return message[:ERROR_LENGTH]
+
+
+# ---- retention ------------------------------------------------------------------------------
+
+
+def purge_old_exports(now: datetime.datetime | None = None) -> int:
+    """Delete jobs asked for more than ``keep_days()`` ago, and their files; returns how
+    many. Exports copy personal data (names, phones, opinions): they are not kept
+    forever in MEDIA_ROOT. A file is deleted only after its row is gone for good."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days())
+    old = ExportJob.objects.filter(created_at__lt=cutoff)
+    with transaction.atomic():
+        doomed = list(old.select_for_update(skip_locked=True).values_list("pk", "file"))
+        ExportJob.objects.filter(pk__in=[pk for pk, _name in doomed]).delete()
+        names = [name for _pk, name in doomed if name]
+        transaction.on_commit(partial(_delete_files, names))
+    if doomed:
+        logger.info("purged %s export jobs older than %s", len(doomed), cutoff)
+    return len(doomed)
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = ExportJob._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:  # already gone, or a share that refuses: the row is gone anyway
+            logger.warning("could not delete export file %s", name, exc_info=True)

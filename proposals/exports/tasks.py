@@ -1,4 +1,5 @@
-"""Celery task of the exports: build one ``ExportJob`` (see ``proposals.exports.jobs``)."""
+"""Celery tasks of the exports: build one ``ExportJob``, purge old ones (see
+``proposals.exports.jobs``)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,11 @@ def build_export(job_id: int) -> str:
     from proposals.exports.jobs import run_job
 
     return run_job(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_old_exports() -> int:
+    """Daily (beat): delete export jobs and files older than EXPORT_KEEP_DAYS."""
+    from proposals.exports.jobs import purge_old_exports as purge
+
+    return purge()

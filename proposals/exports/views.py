@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from typing import IO
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -44,6 +45,12 @@ def _docx_bytes(document) -> bytes:
     return out.getvalue()
 
 
+def _too_many(request: HttpRequest, exc: jobs.ExportLimitReached) -> HttpResponse:
+    """Back to the export page, where the jobs under way are listed with their progress."""
+    messages.error(request, " ".join(exc.errors["__all__"]))
+    return redirect("exports:index")
+
+
 def _bad_params(
     request: HttpRequest, export: jobs.Export, exc: ExportParamsError, back: str
 ) -> HttpResponse:
@@ -66,6 +73,8 @@ def _list_export(request: HttpRequest, kind: str, back: str) -> HttpResponse:
         if request.method == "POST":
             job = jobs.start_export(request.user, kind, params)
             return redirect("exports:job", job.pk)
+    except jobs.ExportLimitReached as exc:
+        return _too_many(request, exc)
     except ExportParamsError as exc:
         return _bad_params(request, export, exc, back)
     count = rows.count()
@@ -165,7 +174,10 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
     )
     params = {"session": [str(session.pk)]}
     if request.method == "POST":
-        job = jobs.start_export(request.user, "compilation", params)
+        try:
+            job = jobs.start_export(request.user, "compilation", params)
+        except jobs.ExportLimitReached as exc:
+            return _too_many(request, exc)
         return redirect("exports:job", job.pk)
     count = sources.compilation(request.user, session).count()
     return render(

@@ -3,15 +3,18 @@ to their user; a job that cannot be built ends "failed" with a message, never a 
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from proposals.exports import jobs
 from proposals.exports.sources import ExportParamsError
+from proposals.exports.tasks import purge_old_exports
 from proposals.models import ExportJob
 from tests import flows
 from tests.factories import World
@@ -267,3 +270,70 @@ def test_a_worker_registers_the_export_task():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+# ---- limits and retention -------------------------------------------------------------------
+
+
+def _queued(user, n: int) -> list[ExportJob]:
+    """``n`` jobs that no worker has picked up yet (no on-commit callback runs)."""
+    return [ExportJob.objects.create(user=user, kind="proposals", params={}) for _ in range(n)]
+
+
+def test_a_user_with_jobs_under_way_is_told_to_wait(client, world, small_inline_limit, settings):
+    settings.EXPORT_MAX_ACTIVE_PER_USER = 2
+    bulk_filed(world, 3)
+    _queued(world.staff, 2)
+    client.force_login(world.staff)
+    response = client.post("/exports/proposals.xlsx?state=assigned", follow=True)
+    assert response.redirect_chain == [("/exports/", 302)]
+    assert "您已有 2 个导出正在生成，请等它们完成后再试。" in response.content.decode()
+    assert ExportJob.objects.filter(user=world.staff).count() == 2
+    compilation = client.post(f"/exports/sessions/{world.session.pk}/compilation/")
+    assert compilation.status_code == 302 and compilation["Location"] == "/exports/"
+    # Other users are not held back by the staff member's jobs.
+    jobs.start_export(world.supervisor, "proposals", {})
+
+
+def test_finished_and_stuck_jobs_do_not_count_against_the_limit(world, settings):
+    settings.EXPORT_MAX_ACTIVE_PER_USER = 1
+    done, stuck = _queued(world.staff, 2)
+    ExportJob.objects.filter(pk=done.pk).update(status=ExportJob.Status.DONE)
+    an_hour_ago = timezone.now() - jobs.ACTIVE_WINDOW - datetime.timedelta(minutes=1)
+    ExportJob.objects.filter(pk=stuck.pk).update(created_at=an_hour_ago)
+    job = jobs.start_export(world.staff, "proposals", {})
+    with pytest.raises(jobs.ExportLimitReached):
+        jobs.start_export(world.staff, "proposals", {})
+    assert job.status == ExportJob.Status.PENDING
+
+
+def test_old_exports_and_their_files_are_purged(
+    client, world, small_inline_limit, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_KEEP_DAYS = 7
+    bulk_filed(world, 3)
+    client.force_login(world.staff)
+    old = start(
+        client, "/exports/proposals.xlsx?state=assigned", django_capture_on_commit_callbacks
+    )
+    recent = start(
+        client, "/exports/proposals.xlsx?state=assigned", django_capture_on_commit_callbacks
+    )
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    old_path, recent_path = Path(old.file.path), Path(recent.file.path)
+    assert old_path.exists() and recent_path.exists()
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    ExportJob.objects.filter(pk=old.pk).update(created_at=eight_days_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_old_exports() == 1
+    assert not ExportJob.objects.filter(pk=old.pk).exists() and not old_path.exists()
+    assert ExportJob.objects.filter(pk=recent.pk).exists() and recent_path.exists()
+    assert client.get(f"/exports/jobs/{old.pk}/download").status_code == 404
+    assert purge_old_exports() == 0
+
+
+def test_the_purge_runs_nightly_from_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-old-exports"]
+    assert entry["task"] == "proposals.exports.tasks.purge_old_exports"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {0})
