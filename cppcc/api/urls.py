@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from proposals.api.exports import ExportJobViewSet
 from proposals.api.views import (
     AssignmentViewSet,
     NotificationViewSet,
@@ -20,6 +21,7 @@ router.register(
 )
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("exports", ExportJobViewSet, basename="export")
 
 urlpatterns = [
     path("v1/", include("members.api")),

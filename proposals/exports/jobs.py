@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -305,6 +306,20 @@ def failure_message(exc: Exception) -> str:
             e=f"{type(exc).__name__}: {exc}"
         )
     return message[:ERROR_LENGTH]
+
+
+def open_file(job: ExportJob) -> tuple[IO[bytes], str, str]:
+    """A finished job's file as (stream, download name, content type); ``Http404`` while
+    it is not done, or when its file has been purged meanwhile."""
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    try:
+        stream = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    export = EXPORTS.get(job.kind)
+    content_type = export.content_type if export else "application/octet-stream"
+    return stream, job.filename or job.file.name, content_type
 
 
 # ---- retention ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -237,16 +237,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _own_job(request, pk)
-    if job.status != ExportJob.Status.DONE or not job.file:
-        raise Http404
-    try:
-        stream = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    export = jobs.EXPORTS.get(job.kind)
-    content_type = export.content_type if export else "application/octet-stream"
-    return _download(stream, job.filename or job.file.name, content_type)
+    return _download(*jobs.open_file(_own_job(request, pk)))
 
 
 @login_required
