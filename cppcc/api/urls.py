@@ -27,6 +27,7 @@ urlpatterns = [
     path("v1/", include("members.api")),
     path("v1/", include("committees.api")),
     path("v1/", include("proposals.api.statistics")),
+    path("v1/", include("proposals.api.scorecard")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -171,7 +171,9 @@ def annual_download(request: HttpRequest) -> HttpResponse:
 # ---- unit scorecard --------------------------------------------------------------------------
 
 
-def _scorecard(request: HttpRequest):
+def scorecard_for(request: HttpRequest):
+    """(form, sort, scores) for the query; ``scores`` None when the form is invalid. The
+    page, its Excel download and ``/api/v1/scorecard/`` all answer from this."""
     user = request.user
     if not has_role(user, *REPORT_ROLES) and not (has_role(user, Role.UNIT) and user.unit_id):
         raise PermissionDenied
@@ -215,7 +217,7 @@ def _cell(value, kind: str) -> str:
 @login_required
 def scorecard(request: HttpRequest) -> HttpResponse:
     """Per unit: assigned, accepted, re-routed, replies on time, reply classes, satisfaction."""
-    form, sort, scores = _scorecard(request)
+    form, sort, scores = scorecard_for(request)
     context: dict = {"form": form, "scores": scores, "sort": sort}
     if scores is not None:
         columns = sc.columns(scores)
@@ -231,7 +233,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def scorecard_download(request: HttpRequest) -> HttpResponse:
-    form, _sort, scores = _scorecard(request)
+    form, _sort, scores = scorecard_for(request)
     if scores is None:
         return render(request, "reports/scorecard.html", {"form": form}, status=400)
     params = form.params()
