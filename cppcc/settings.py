@@ -5,22 +5,21 @@ production and tests point ``DATABASE_URL`` at PostgreSQL. With no ``REDIS_URL``
 Celery tasks run in-process, so the demo needs no broker.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 
+from cppcc.deploy import content_security_policy, file_storage, secret_key
 from cppcc.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-    SECRET_KEY = "insecure-development-key-change-me"
+# The embedded SQLite file is the demo; a DATABASE_URL means a real installation.
+DEMO = not env("DATABASE_URL", "")
+SECRET_KEY = secret_key(env("SECRET_KEY", ""), required=not (DEBUG or DEMO))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -31,8 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -43,6 +42,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with far-future cache headers, before anything touches the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that axes locked out into the Chinese lock-out answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cppcc.urls"
@@ -88,6 +92,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login while the username or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -105,8 +115,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-MEDIA_URL = "media/"
+# Uploaded files (attachments, reply letters, export files) are private: no URL serves
+# MEDIA_ROOT, every download goes through a view that checks who is asking.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+STORAGES = {
+    "default": file_storage(env("FILE_STORAGE", "local")),
+    # Hashed names and gzip/brotli copies made by collectstatic, served by WhiteNoise.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Behind nginx: the download views answer with X-Accel-Redirect to this internal location
+# (which nginx maps to MEDIA_ROOT) instead of streaming the file through Python.
+FILES_ACCEL_REDIRECT_PREFIX = env("FILES_ACCEL_REDIRECT_PREFIX", "")
+# Upload limits, per kind of file (MB); the allowed types are in cppcc/uploads.py.
+UPLOAD_MAX_MB = {
+    "attachment": env_int("UPLOAD_MAX_MB_ATTACHMENT", 20),
+    "reply": env_int("UPLOAD_MAX_MB_REPLY", 20),
+    "import": env_int("UPLOAD_MAX_MB_IMPORT", 2),
+}
 
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
@@ -178,7 +205,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "提案系统 <noreply@localhost>
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "members.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -222,6 +249,53 @@ SPECTACULAR_SETTINGS = {
         "UnitRoleEnum": "proposals.choices.UnitRole",
     },
 }
+
+# HTTPS. Set HTTPS=1 where users reach the site over https (directly or through a proxy);
+# BEHIND_PROXY=1 when a reverse proxy terminates TLS and sends X-Forwarded-Proto.
+HTTPS = env_bool("HTTPS", False)
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+# The health checks of an orchestrator come over plain http from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # a working day
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every answer: scripts only from this site (no inline
+# script anywhere), nothing loaded from another origin.
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+# Login protection (django-axes) on every login door: the HTML login, the admin login and
+# the API token. A username is locked after LOGIN_FAILURE_LIMIT failures from anywhere,
+# an address after LOGIN_ADDRESS_FAILURE_LIMIT failures for any usernames (an office
+# behind one NAT address shares it, so it is higher); only failures count. Both cool off
+# after LOGIN_COOLOFF_MINUTES; staff unlock from the admin (访问尝试 / Access attempts).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_HANDLER = "members.lockout.LoginFailureHandler"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_CALLABLE = "members.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a right password must not wipe an attacker's record
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are Django's last_login, not ours
+AXES_VERBOSE = False
+# Behind a proxy, the client address is the one the proxy adds (NUM_PROXIES of them).
+AXES_IPWARE_PROXY_COUNT = env_int("NUM_PROXIES", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("NUM_PROXIES", 0) else ["REMOTE_ADDR"]
+)
+
+# API tokens expire after this many days without use (401 with a clear message).
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
 
 LOGGING = {
     "version": 1,

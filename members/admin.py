@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.admin import CommitteeScopedAdmin
 from committees.models import Organization
-from members.models import Member, User
+from members.models import ApiToken, Member, User
 
 PROFILE_FIELDS = ["display_name", "phone", "committee", "unit", "unit_position", "organization"]
 
@@ -83,3 +83,19 @@ class MemberAdmin(CommitteeScopedAdmin):
                 kind=Organization.Kind.SPECIAL_COMMITTEE
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, to see who integrates and to revoke one (delete); the key stays hidden."""
+
+    list_display = ["user", "created_at", "last_used_at"]
+    search_fields = ["user__username", "user__display_name"]
+    fields = ["user", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -4,14 +4,13 @@ and the member list used to pick co-signers. Included at /api/v1/."""
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.models import update_last_login
 from django.db.models import Q, QuerySet
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,18 +21,19 @@ from rest_framework.views import APIView
 
 from committees.scoping import restrict_to_committees
 from members import serializers as s
-from members import services
-from members.models import Member, User
+from members import services, tokens
+from members.models import ApiToken, Member, User
 from members.roles import Role, has_role
 from proposals.api.views import body
 
 
 class LoginRateThrottle(ScopedRateThrottle):
-    """Login attempts per client address (scope ``login``).
+    """Failed logins per client address (scope ``login``); successful ones are not counted.
 
-    Keyed by address even for a caller with a session, and the rate is read per request
-    so tests can lower it. Without ``NUM_PROXIES`` the ``X-Forwarded-For`` header is not
-    trusted: a client could otherwise pick a fresh "address" for every attempt.
+    A second line behind django-axes (``members.lockout``), which locks usernames and
+    addresses in the database. The rate is read per request so tests can lower it.
+    Without ``NUM_PROXIES`` the ``X-Forwarded-For`` header is not trusted: a client could
+    otherwise pick a fresh "address" for every attempt.
     """
 
     def get_rate(self) -> str | None:
@@ -46,6 +46,14 @@ class LoginRateThrottle(ScopedRateThrottle):
 
     def get_cache_key(self, request: Request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def throttle_success(self) -> bool:
+        return True  # counted in record_failure, once the password turned out wrong
+
+    def record_failure(self, request: Request, view) -> None:
+        if self.allow_request(request, view) and getattr(self, "key", None):
+            self.history.insert(0, self.now)
+            self.cache.set(self.key, self.history, self.duration)
 
 
 class IsAdministrator(permissions.BasePermission):
@@ -68,14 +76,31 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         data = body(s.TokenRequestSerializer, request)
         # The default backend refuses inactive accounts; say the same as for a bad password.
+        # django-axes (the first backend) refuses a locked username or address; its
+        # middleware then answers 429 with the wait (members.lockout).
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
+            LoginRateThrottle().record_failure(request, self)
             raise serializers.ValidationError(
                 {"non_field_errors": [_("用户名或密码不正确，或账号已停用。")]}
             )
-        token, _created = Token.objects.get_or_create(user=user)
+        token = tokens.issue(user)
         update_last_login(None, user)
         return Response({"token": token.key})
+
+
+class LogoutView(APIView):
+    @extend_schema(
+        summary="注销令牌 · revoke the caller's API token",
+        request=None,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, ApiToken):
+            request.auth.delete()
+        if request.user.is_authenticated and request.session.session_key:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
@@ -206,6 +231,7 @@ router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
     *router.urls,
 ]

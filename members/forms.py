@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.imports import MAX_UPLOAD_BYTES, Kind, RawRow, SheetError, read_sheet
+from cppcc import uploads
+from members.imports import Kind, RawRow, SheetError, read_sheet
 
 
 class ImportUploadForm(forms.Form):
@@ -19,8 +20,6 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Excel 文件（.xlsx）"),
-        help_text=_("不超过 %(mb)s MB；第一个工作表的第一行为列名。")
-        % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024},
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,13 +29,19 @@ class ImportUploadForm(forms.Form):
 
     rows: list[RawRow]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("不超过 %(mb)s MB；第一个工作表的第一行为列名。") % {
+            "mb": uploads.limit_bytes("import") // 1024 // 1024
+        }
+
     def clean(self) -> dict:
         cleaned = super().clean()
         upload, kind = cleaned.get("file"), cleaned.get("kind")
         if upload is None or kind is None:
             return cleaned
         try:
-            self.rows = read_sheet(upload, Kind(kind), name=upload.name, size=upload.size)
+            self.rows = read_sheet(upload, Kind(kind))
         except SheetError as exc:
             self.add_error("file", exc.message)
         return cleaned

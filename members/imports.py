@@ -21,19 +21,20 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import IO, Any
+from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committees.models import Committee, HandlingUnit, Sector
+from cppcc import uploads
 from members.models import Member, User
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 # An .xlsx is a zip: refuse one that would unpack to far more than a sheet of accounts.
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
@@ -154,25 +155,19 @@ def cell_text(value: Any) -> str:
     return str(value).replace("\u3000", " ").strip()
 
 
-def read_sheet(
-    upload: IO[bytes], kind: Kind, name: str = "", size: int | None = None
-) -> list[RawRow]:
-    """The first worksheet's rows under its header row; raises :class:`SheetError`."""
+def read_sheet(upload: UploadedFile, kind: Kind) -> list[RawRow]:
+    """The first worksheet's rows under its header row; raises :class:`SheetError`.
+
+    The file passes the same upload rules as every other (``cppcc.uploads``: an .xlsx by
+    its content, within the import size limit) before openpyxl opens it.
+    """
     from openpyxl import load_workbook
 
-    if name and not name.lower().endswith(".xlsx"):
-        raise SheetError(_("请上传 Excel（.xlsx）文件。旧版 .xls 或其他格式请先另存为 .xlsx。"))
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise SheetError(
-            _("文件过大（上限 %(mb)s MB），请分批导入。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
-    content = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise SheetError(
-            _("文件过大（上限 %(mb)s MB），请分批导入。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
-    if not content.startswith(b"PK"):
-        raise SheetError(_("文件不是有效的 Excel（.xlsx）文件。"))
+    try:
+        uploads.check_upload(upload, "import")
+    except uploads.UploadRejected as exc:
+        raise SheetError(exc.message) from None
+    content = upload.read()
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         unpacked = sum(info.file_size for info in archive.infolist())

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.roles import Role, has_role
@@ -58,6 +61,14 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return has_role(self, *roles)
+
+    def save(self, *args, **kwargs) -> None:
+        # ``set_password`` leaves the new raw password here until the save.
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if self.pk and (password_changed or not self.is_active):
+            # A new password or a deactivation ends every API session, not only browser ones.
+            ApiToken.objects.filter(user_id=self.pk).delete()
 
     def clean(self) -> None:
         super().clean()
@@ -117,3 +128,29 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiToken(models.Model):
+    """An API token (``Authorization: Token <key>``), one per user.
+
+    Revoked when its owner changes password or is deactivated (``User.save``), when its
+    owner logs out over the API, and when it lies unused for ``API_TOKEN_IDLE_DAYS``.
+    """
+
+    key = models.CharField(_("令牌"), max_length=40, primary_key=True)
+    user = models.OneToOneField(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_token"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.key[:6]}…"
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_hex(20)

@@ -16,7 +16,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from committees.models import Committee, HandlingUnit, Organization, Sector
 from committees.scoping import committee_ids
@@ -83,10 +82,6 @@ def _full_clean(user: User) -> None:
     except DjangoValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError(" ".join(messages), field=field) from exc
-
-
-def _revoke_tokens(user: User) -> None:
-    Token.objects.filter(user=user).delete()
 
 
 @transaction.atomic
@@ -205,13 +200,10 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
             setattr(user, field, data[field] or "")
     if data.get("password"):
         _check_password(data["password"], user)
-        user.set_password(data["password"])
-        _revoke_tokens(user)
+        user.set_password(data["password"])  # the save revokes the user's API tokens
     if "is_active" in data and data["is_active"] != user.is_active:
-        if not data["is_active"]:
-            if user.pk == actor.pk:
-                raise DomainError(_("不能停用自己的账号。"), field="is_active")
-            _revoke_tokens(user)
+        if not data["is_active"] and user.pk == actor.pk:
+            raise DomainError(_("不能停用自己的账号。"), field="is_active")
         user.is_active = data["is_active"]
     _full_clean(user)
     user.save()

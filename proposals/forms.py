@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, HandlingUnit, Topic
 from committees.rules import reply_class_codes
+from cppcc import uploads
 from members.models import Member, User
 from members.roles import Role
 from proposals import workflow
@@ -233,7 +234,12 @@ class ReplyForm(EmptyForm):
     classification = forms.ChoiceField(label=_("答复分类"))
     content = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
     signed_by = forms.CharField(label=_("签发人"), required=False, max_length=60)
-    attachment = forms.FileField(label=_("答复函（盖章扫描件）"), required=False)
+    attachment = forms.FileField(
+        label=_("答复函（盖章扫描件）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": uploads.allowed_extensions("reply")}),
+        help_text=_("PDF、OFD、Word、WPS 或图片"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,12 +7,14 @@ the querysets here hold the one definition of who may see what.
 from __future__ import annotations
 
 import datetime
+import os
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cppcc import uploads
 from proposals.choices import (
     AssignmentStatus,
     Category,
@@ -183,13 +185,15 @@ class Cosigner(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"proposals/{instance.proposal_id}/{filename}"
+    return uploads.storage_name("attachment", os.path.splitext(filename)[1].lower())
 
 
 class Attachment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to=attachment_path)
     name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -420,7 +424,7 @@ class UnitOpinion(models.Model):
 
 
 def reply_path(instance: Reply, filename: str) -> str:
-    return f"replies/{instance.assignment_id}/{filename}"
+    return uploads.storage_name("reply", os.path.splitext(filename)[1].lower())
 
 
 class Reply(models.Model):
@@ -431,6 +435,8 @@ class Reply(models.Model):
     classification = models.CharField(_("答复分类"), max_length=4)
     content = models.TextField(_("答复内容"))
     attachment = models.FileField(_("答复函"), upload_to=reply_path, blank=True)
+    attachment_name = models.CharField(_("答复函文件名"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("答复函文件类型"), max_length=100, blank=True)
     signed_by = models.CharField(_("签发人"), max_length=60, blank=True)
     reply_date = models.DateField(_("答复日期"))
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -648,7 +654,7 @@ class Reminder(models.Model):
 
 
 def export_path(instance: ExportJob, filename: str) -> str:
-    return f"exports/{instance.user_id}/{instance.pk or 'new'}-{filename}"
+    return uploads.storage_name("export", os.path.splitext(filename)[1].lower())
 
 
 class ExportJob(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from proposals import views
+from proposals import downloads, views
 
 app_name = "proposals"
 urlpatterns = [
@@ -12,6 +12,13 @@ urlpatterns = [
     path("<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("<int:pk>/autosave/", views.proposal_autosave, name="autosave"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attach"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("attachments/<int:pk>/", downloads.attachment_download, name="attachment"),
+    path("replies/<int:pk>/letter/", downloads.reply_letter_download, name="reply_letter"),
     path("<int:pk>/act/<str:name>/", views.proposal_act, name="act"),
     path("assignments/", views.assignment_inbox, name="inbox"),
     path("assignments/<int:pk>/act/<str:name>/", views.assignment_act, name="assignment_act"),

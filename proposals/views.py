@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committees.workcalendar import WorkCalendar
+from cppcc import uploads
 from members.roles import Role, has_role
 from proposals import forms as f
 from proposals import queries, workflow
@@ -481,10 +483,14 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("提案已提交。"))
             return redirect(proposal)
     attachments = proposal.attachments.all()
+    upload = {
+        "accept": uploads.allowed_extensions("attachment"),
+        "limit_mb": settings.UPLOAD_MAX_MB["attachment"],
+    }
     return render(
         request,
         "proposals/form.html",
-        {"form": form, "proposal": proposal, "attachments": attachments},
+        {"form": form, "proposal": proposal, "attachments": attachments, "upload": upload},
     )
 
 
@@ -517,6 +523,18 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         drafting.add_attachment(request.user, proposal.pk, request.FILES.get("file"))
         messages.success(request, _("附件已上传。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("proposals:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal.objects.visible_to(request.user), pk=pk)
+    try:
+        drafting.remove_attachment(request.user, proposal.pk, attachment_id)
+        messages.success(request, _("附件已删除。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("proposals:edit", pk=pk)

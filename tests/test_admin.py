@@ -7,14 +7,15 @@ import datetime
 import json
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from committees.models import CalendarOverride, CommitteeEvent, RuleSet, Topic
 from members.models import User
+from members.tokens import issue as issue_token
 from proposals.choices import DeadlineKind
 from proposals.models import Deadline, Notification, Proposal, ProposalEvent
 from proposals.services.configuration import save_rule_set, set_calendar_days
@@ -96,7 +97,10 @@ def test_every_registered_model_renders_for_superuser(world, superuser):
     set_calendar_days(None, world.committee, [(datetime.date(2025, 5, 1), "holiday", "劳动节")])
     Topic.objects.create(committee=world.committee, category="economic", name="数字经济")
     assert Notification.objects.exists()
-    Token.objects.create(user=superuser)  # DRF's token admin, so its change page opens too
+    issue_token(superuser)  # one row for each admin page to open
+    AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
+    AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1")
+    AccessLog.objects.create(username="x", ip_address="10.0.0.1")
     client = login(superuser)
     for model, model_admin in admin.site._registry.items():
         response = client.get(url(model, "changelist"))

@@ -7,19 +7,19 @@ here, whatever its size, so clients see one flow.
 
 from __future__ import annotations
 
-import json
-
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, renderers, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cppcc.api.renderers import DOWNLOAD_RENDERERS
+from cppcc.files import private_file_response
 from proposals.exports import jobs
 from proposals.exports.sources import ExportParamsError
 from proposals.models import ExportJob
@@ -27,18 +27,6 @@ from proposals.models import ExportJob
 MAX_PARAMS = 40
 MAX_VALUES = 200
 MAX_VALUE_LENGTH = 200
-
-
-class BinaryRenderer(renderers.BaseRenderer):
-    """Lets clients ask for the download with ``Accept: application/octet-stream``; the
-    file itself bypasses renderers (a ``FileResponse``), errors are written as JSON."""
-
-    media_type = "application/octet-stream"
-    format = "bin"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return json.dumps(data, ensure_ascii=False).encode()
 
 
 class TooManyExports(APIException):
@@ -149,12 +137,7 @@ class ExportJobViewSet(
     @action(
         detail=True,
         methods=["get"],
-        renderer_classes=[renderers.JSONRenderer, BinaryRenderer],
+        renderer_classes=DOWNLOAD_RENDERERS,
     )
-    def download(self, request: Request, pk: str | None = None) -> FileResponse:
-        stream, filename, content_type = jobs.open_file(self.get_object())
-        response = FileResponse(
-            stream, as_attachment=True, filename=filename, content_type=content_type
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+    def download(self, request: Request, pk: str | None = None) -> HttpResponse:
+        return private_file_response(*jobs.finished_file(self.get_object()))

@@ -6,6 +6,7 @@ so list endpoints run a fixed number of queries whatever the page size.
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -191,14 +192,35 @@ class ReviewSerializer(serializers.ModelSerializer):
         fields = ["id", "stage", "decision", "opinion", "reviewer", "created_at"]
 
 
+def absolute(serializer: serializers.Serializer, path: str) -> str:
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
+    """An attachment; ``download_url`` answers the file to whoever may see the proposal."""
+
+    download_url = serializers.SerializerMethodField()
+
     class Meta:
         model = Attachment
-        fields = ["id", "name", "file", "created_at"]
+        fields = ["id", "name", "content_type", "size", "download_url", "created_at"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_download_url(self, obj: Attachment) -> str:
+        path = reverse("proposal-attachment", args=[obj.proposal_id, obj.pk])
+        return absolute(self, path)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF、OFD、Word、WPS、Excel 或图片（按内容识别）")
 
 
 class ReplySerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="assignment.unit.name")
+    attachment = serializers.SerializerMethodField(
+        help_text="答复函（盖章件）的下载地址；没有则为 null"
+    )
 
     class Meta:
         model = Reply
@@ -210,9 +232,17 @@ class ReplySerializer(serializers.ModelSerializer):
             "classification",
             "content",
             "attachment",
+            "attachment_name",
             "signed_by",
             "reply_date",
         ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_attachment(self, obj: Reply) -> str | None:
+        if not obj.attachment:
+            return None
+        path = reverse("assignment-reply-letter", args=[obj.assignment_id, obj.pk])
+        return absolute(self, path)
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -273,7 +303,9 @@ class ProposalDetailSerializer(ProposalSerializer):
     @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, obj: Proposal) -> list[dict]:
         replies = [r for a in obj.assignments.all() for r in a.replies.all()]
-        return ReplySerializer(sorted(replies, key=lambda r: r.pk), many=True).data
+        return ReplySerializer(
+            sorted(replies, key=lambda r: r.pk), many=True, context=self.context
+        ).data
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_transferred_to(self, obj: Proposal):

@@ -4,7 +4,9 @@ representation; rules live in ``proposals.workflow`` and ``proposals.services``.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,8 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from committees.models import Organization
+from cppcc.api.renderers import DOWNLOAD_RENDERERS
 from members.roles import Role, has_role
-from proposals import queries, workflow
+from proposals import downloads, queries, workflow
 from proposals.api import serializers as s
 from proposals.choices import State
 from proposals.errors import InvalidTransition
@@ -149,6 +152,49 @@ class ProposalViewSet(
             raise InvalidTransition(_("只能删除草稿或退回修改的提案。"))
         workflow.check(request.user, "edit", proposal)
         drafting.withdraw(request.user, proposal.pk, reason=_("提案人删除草稿"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # ---- attachments ------------------------------------------------------------------
+
+    @extend_schema(
+        summary="上传附件 · attach a file to a draft or returned proposal (multipart)",
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request: Request, pk=None) -> Response:
+        proposal = self.get_object()
+        workflow.check(request.user, "edit", proposal)  # before reading the upload
+        attachment = drafting.add_attachment(
+            request.user, proposal.pk, body(s.AttachmentUploadSerializer, request)["file"]
+        )
+        data = s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="下载附件 · the attachment's file",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="删除附件 · remove an attachment of a draft or returned proposal",
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["get", "delete"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment",
+        renderer_classes=DOWNLOAD_RENDERERS,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def attachment(self, request: Request, pk=None, attachment_id=None) -> HttpResponse:
+        found = downloads.visible_attachment(request.user, attachment_id, pk)
+        if request.method == "GET":
+            return downloads.attachment_response(found)
+        drafting.remove_attachment(request.user, found.proposal_id, found.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # ---- transitions ------------------------------------------------------------------
@@ -342,6 +388,24 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         data = body(s.ReplyActionSerializer, request)
         handling.reply(request.user, assignment, **data)
         return self._fresh(pk)
+
+    @extend_schema(
+        summary="下载答复函 · the signed reply letter's file",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"replies/(?P<reply_id>[0-9]+)/letter",
+        url_name="reply-letter",
+        renderer_classes=DOWNLOAD_RENDERERS,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def reply_letter(self, request: Request, pk=None, reply_id=None) -> HttpResponse:
+        # Whoever sees the proposal sees its replies (the proposer too, not only units).
+        reply = downloads.visible_reply(request.user, reply_id, pk)
+        return downloads.reply_letter_response(reply)
 
     @extend_schema(
         summary="会办意见 · co-unit opinion to the lead unit",

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,18 +309,14 @@ def failure_message(exc: Exception) -> str:
     return message[:ERROR_LENGTH]
 
 
-def open_file(job: ExportJob) -> tuple[IO[bytes], str, str]:
-    """A finished job's file as (stream, download name, content type); ``Http404`` while
-    it is not done, or when its file has been purged meanwhile."""
+def finished_file(job: ExportJob) -> tuple[FieldFile, str, str]:
+    """A finished job's (file, download name, content type); ``Http404`` while it is not
+    done (the download answers 404 too once the file has been purged)."""
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    try:
-        stream = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     export = EXPORTS.get(job.kind)
     content_type = export.content_type if export else "application/octet-stream"
-    return stream, job.filename or job.file.name, content_type
+    return job.file, job.filename or "export", content_type
 
 
 # ---- retention ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Session
 from committees.scoping import restrict_to_committees
+from cppcc.files import private_file_response
 from proposals.exports import jobs, sources
 from proposals.exports.sources import FILED_STATES, ExportParamsError
 from proposals.exports.word import proposal_docx as build_proposal_docx
@@ -237,7 +238,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(*jobs.open_file(_own_job(request, pk)))
+    return private_file_response(*jobs.finished_file(_own_job(request, pk)))
 
 
 @login_required

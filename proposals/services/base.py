@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cppcc import uploads
 from members.models import User
 from proposals import workflow
 from proposals.errors import DomainError, StaleVersion
@@ -46,6 +47,22 @@ class Step:
 def require(condition: Any, message: str, field_name: str | None = None) -> None:
     if not condition:
         raise DomainError(message, field=field_name)
+
+
+def checked_upload(upload, kind: str, field_name: str) -> uploads.CheckedUpload:
+    """The upload if the rules in ``cppcc.uploads`` accept it; a field error otherwise."""
+    try:
+        return uploads.check_upload(upload, kind)
+    except uploads.UploadRejected as exc:
+        raise DomainError(exc.message, field=field_name) from None
+
+
+def delete_file_on_commit(field_file) -> None:
+    """Remove a stored file once the change that dropped it is committed (never before:
+    a rolled-back removal must find its file still there)."""
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @contextmanager

@@ -16,7 +16,13 @@ from proposals.choices import Category, CosignerStatus, Kind, Source, State
 from proposals.errors import DomainError, NotPermitted
 from proposals.models import Attachment, Cosigner, Proposal
 from proposals.notifications import committee_staff, notify
-from proposals.services.base import action, record_event, require
+from proposals.services.base import (
+    action,
+    checked_upload,
+    delete_file_on_commit,
+    record_event,
+    require,
+)
 from proposals.workflow import pending_cosigners
 
 EDITABLE_FIELDS = ("title", "background", "suggestions", "category", "topic")
@@ -247,26 +253,34 @@ def _reload(proposal: Proposal | int) -> Proposal:
     return Proposal.objects.get(pk=proposal)
 
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
 def add_attachment(user: User, proposal: Proposal | int, upload) -> Attachment:
-    """Attach a file to a draft or returned proposal (the proposer only)."""
-    require(upload is not None and getattr(upload, "name", ""), _("请选择文件。"), "file")
-    require(upload.size <= MAX_ATTACHMENT_BYTES, _("附件不能超过20MB。"), "file")
+    """Attach a file to a draft or returned proposal (the proposer only).
+
+    The file must be a document type offices exchange (``cppcc.uploads``); it is stored
+    under a generated name, and the upload is in the audit trail.
+    """
     with action(user, "edit", proposal) as step:
-        attachment = Attachment(proposal=step.proposal, name=upload.name[:200], uploaded_by=user)
-        attachment.file.save(upload.name, upload, save=False)
+        checked = checked_upload(upload, "attachment", "file")
+        attachment = Attachment(
+            proposal=step.proposal,
+            name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            uploaded_by=user,
+        )
+        attachment.file.save(f"upload{checked.type.extensions[0]}", upload, save=False)
         attachment.save()
         step.message = _("上传附件 {n}").format(n=attachment.name)
-        step.data = {"attachment": attachment.pk}
+        step.data = {"attachment": attachment.pk, "name": attachment.name}
     return attachment
 
 
 def remove_attachment(user: User, proposal: Proposal | int, attachment_id: int) -> None:
+    """Remove an attachment of a draft or returned proposal; the file goes after commit."""
     with action(user, "edit", proposal) as step:
         attachment = step.proposal.attachments.filter(pk=attachment_id).first()
         require(attachment, _("附件不存在。"), "attachment")
         step.message = _("删除附件 {n}").format(n=attachment.name)
-        step.data = {"attachment": attachment_id}
+        step.data = {"attachment": attachment_id, "name": attachment.name}
+        delete_file_on_commit(attachment.file)
         attachment.delete()

@@ -33,7 +33,7 @@ from proposals.models import (
     UnitOpinion,
 )
 from proposals.notifications import committee_staff, notify, unit_contacts
-from proposals.services.base import action, require
+from proposals.services.base import action, checked_upload, require
 from proposals.services.drafting import _reload
 from proposals.workflow import feedback_givers
 
@@ -347,7 +347,10 @@ def reply(
             created_by=user,
         )
         if attachment is not None:
-            record.attachment.save(attachment.name, attachment, save=False)
+            letter = checked_upload(attachment, "reply", "attachment")
+            record.attachment_name = letter.name
+            record.attachment_type = letter.content_type
+            record.attachment.save(f"letter{letter.type.extensions[0]}", attachment, save=False)
         record.save()
         a.status = AssignmentStatus.REPLIED
         a.save(update_fields=["status"])

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from committees.models import Committee
+from members import tokens
 from proposals.choices import ReviewDecision
 from proposals.models import Proposal
 from proposals.services import handling, review, supervision
@@ -22,7 +22,7 @@ Clients = Callable[..., APIClient]
 
 def token_client(user) -> APIClient:
     """A client that authenticates like a real caller: ``Authorization: Token <key>``."""
-    token, _created = Token.objects.get_or_create(user=user)
+    token = tokens.issue(user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client

@@ -93,6 +93,10 @@ class Case:
 
 
 CASES = [
+    # attachments (a multipart upload: its success is tested in test_attachments_api)
+    Case("attachments", "returned", "staff", 403),
+    Case("attachments", "draft", "other_member", 404),
+    Case("attachments", "submitted", "member", 409),
     # submit
     Case("submit", "draft", "member", 200, "submitted"),
     Case("submit", "returned", "member", 200, "submitted"),

@@ -17,9 +17,9 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from members import tokens
 from tests import flows
 from tests.conftest import restore_role_groups
 from tests.factories import World
@@ -50,15 +50,15 @@ def fuzz_world(django_db_setup, django_db_blocker):
         world = World.build(prefix="fuzz")
         flows.assigned(world)
         flows.draft(world, title="草稿")
-        tokens = {
-            role: Token.objects.get_or_create(user=user)[0].key
+        keys = {
+            role: tokens.issue(user).key
             for role, user in (
                 ("staff", world.staff),
                 ("member", world.member.user),
                 ("unit", world.lead_handler),
             )
         }
-    yield tokens
+    yield keys
     with django_db_blocker.unblock():
         _reset_database()
     request_started.connect(close_old_connections)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from committees.models import HandlingUnit
@@ -32,7 +33,7 @@ def xlsx(rows: list[list]) -> bytes:
 
 def read(rows: list[list], kind: Kind = Kind.MEMBERS) -> list[RawRow]:
     content = xlsx(rows)
-    return imports.read_sheet(io.BytesIO(content), kind, "a.xlsx", len(content))
+    return imports.read_sheet(SimpleUploadedFile("a.xlsx", content), kind)
 
 
 def checked(world, rows: list[list], kind: Kind = Kind.MEMBERS):
@@ -92,18 +93,21 @@ def test_cells_are_text_and_columns_found_by_header(db):
     ("content", "name", "message"),
     [
         (b"name,number\n", "a.csv", ".xlsx"),
-        (b"not a zip", "a.xlsx", "不是有效的"),
-        (b"PK\x03\x04broken", "a.xlsx", "不是有效的"),
+        (b"not a zip", "a.xlsx", "不支持"),
+        (b"PK\x03\x04broken", "a.xlsx", "不支持"),
+        (xlsx([["a"]]), "a.csv", "与扩展名不符"),
     ],
 )
 def test_files_that_are_not_xlsx_are_refused(content, name, message):
     with pytest.raises(SheetError, match=message):
-        imports.read_sheet(io.BytesIO(content), Kind.MEMBERS, name, len(content))
+        imports.read_sheet(SimpleUploadedFile(name, content), Kind.MEMBERS)
 
 
-def test_too_large_files_and_too_many_rows_are_refused(monkeypatch):
-    with pytest.raises(SheetError, match="文件过大"):
-        imports.read_sheet(io.BytesIO(b"PK"), Kind.MEMBERS, "a.xlsx", imports.MAX_UPLOAD_BYTES + 1)
+def test_too_large_files_and_too_many_rows_are_refused(monkeypatch, settings):
+    settings.UPLOAD_MAX_MB = {**settings.UPLOAD_MAX_MB, "import": 1}
+    big = SimpleUploadedFile("a.xlsx", b"PK" + b"0" * 1024 * 1024)
+    with pytest.raises(SheetError, match=r"过大.*上限为 1 MB"):
+        imports.read_sheet(big, Kind.MEMBERS)
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
     with pytest.raises(SheetError, match="最多导入 2 行"):
         read([MEMBER_HEADERS, member_row(1), member_row(2), member_row(3)])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from members import services
+from members.models import ApiToken as Token
 from members.models import Member, User
 from members.roles import Role, roles_of
 from proposals.errors import DomainError, NotPermitted
@@ -84,7 +84,7 @@ def test_admin_cannot_edit_a_superuser(world):
 
 
 def test_deactivation_revokes_tokens_and_reactivation_needs_a_new_login(world):
-    Token.objects.create(user=world.staff)
+    Token.objects.create(user=world.staff, key=Token.new_key())
     user = services.deactivate_user(world.admin, world.staff)
     assert not user.is_active and not Token.objects.filter(user=world.staff).exists()
     user = services.update_user(world.admin, user, {"is_active": True})

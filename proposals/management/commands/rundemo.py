@@ -3,8 +3,8 @@
 Migrates, seeds the demo world if the database has no committee yet, sends the
 day's reminders (``send_reminders``), prints the address and the demo logins, then
 serves on 127.0.0.1:8000. The server runs without
-the auto-reloader (a reloader would run this whole command again in a child process)
-and serves static files even with DEBUG off, as the demo runs with default settings.
+the auto-reloader (a reloader would run this whole command again in a child process);
+static files are collected first and served by WhiteNoise, as in production.
 """
 
 from __future__ import annotations
@@ -48,4 +48,6 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if options["no_server"]:
             return
-        call_command("runserver", ADDRESS, use_reloader=False, insecure_serving=True)
+        # Static files as in production: hashed and compressed, served by WhiteNoise.
+        call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("runserver", ADDRESS, use_reloader=False)
