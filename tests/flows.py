@@ -67,12 +67,18 @@ def co_assignment(p: Proposal) -> Assignment:
     return p.assignments.get(role="co")
 
 
-def replied(w: World, classification: str = "B", **kw) -> Proposal:
+def ready_to_reply(w: World, **kw) -> Proposal:
+    """Assigned, accepted by the lead unit, with the co-unit's opinion in."""
     p = assigned(w, **kw)
-    lead = lead_assignment(p)
-    handling.accept(w.lead_handler, lead, today=DAY)
+    handling.accept(w.lead_handler, lead_assignment(p), today=DAY)
     if p.assignments.filter(role="co").exists():
         handling.give_opinion(w.co_handler, co_assignment(p), "同意主办单位意见", today=DAY)
+    return p
+
+
+def replied(w: World, classification: str = "B", **kw) -> Proposal:
+    p = ready_to_reply(w, **kw)
+    lead = lead_assignment(p)
     handling.reply(
         w.lead_handler, lead, classification=classification, content="答复内容", today=DAY
     )

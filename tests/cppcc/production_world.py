@@ -1,0 +1,45 @@
+"""Data for the production-shape test, written by ``manage.py shell`` inside the deployed
+settings (a separate process from the test and from gunicorn).
+
+Prints the ids and logins the test needs as one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+
+from proposals.services import drafting, handling
+from tests import flows
+from tests import sample_files as files
+from tests.factories import World
+from tests.proposals.test_statistics import build_small
+
+
+def build() -> None:
+    w = World.build()
+    build_small(w)  # figures for the dashboard
+    elsewhere = World.build(prefix="x")
+    p = flows.draft(w)
+    attachment = drafting.add_attachment(w.member.user, p, files.pdf("调研报告.pdf"))
+    drafting.submit(w.member.user, p, today=flows.DAY)
+    answered = flows.ready_to_reply(w)
+    reply = handling.reply(
+        w.lead_handler,
+        flows.lead_assignment(answered),
+        classification="A",
+        content="已采纳",
+        attachment=files.pdf("关于提案的答复.pdf"),
+        today=flows.DAY,
+    )
+    print(
+        json.dumps(
+            {
+                "attachment": attachment.pk,
+                "reply": reply.pk,
+                "member": w.member.user.username,
+                "staff": w.staff.username,
+                "other_member": w.other_member.user.username,
+                "other_staff": elsewhere.staff.username,
+            }
+        )
+    )

@@ -1,0 +1,216 @@
+"""The production shape, started as docker-compose.yml starts it: the image's build step
+(collectstatic), then the web service's own command (migrate, gunicorn) with DEBUG=0 and
+the documented production variables, on PostgreSQL — and used over HTTP from outside:
+static files with long cache headers, the dashboard and the API docs in Chromium under
+the CSP, and private files only for those who may see them."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+import requests
+
+from tests.browser.conftest import SCREENSHOTS, browser  # noqa: F401
+from tests.cppcc.production import ROOT, build_step, manage, production_env, service_command
+
+PASSWORD = "pw-test-123"
+# What nginx adds in front of the app (BEHIND_PROXY=1, HTTPS=1 in .env.example).
+PROXY = {"X-Forwarded-Proto": "https"}
+LONG_CACHE = "max-age=315360000"
+
+
+@dataclass
+class Deployment:
+    base: str
+    world: dict
+    log: Path
+
+    def get(
+        self, path: str, session: requests.Session | None = None, headers: dict | None = None
+    ) -> requests.Response:
+        return (session or requests).get(
+            self.base + path,
+            headers={**PROXY, **(headers or {})},
+            allow_redirects=False,
+            timeout=30,
+        )
+
+    def api_session(self, username: str) -> requests.Session:
+        token = requests.post(
+            self.base + "/api/v1/auth/token/",
+            json={"username": username, "password": PASSWORD},
+            headers=PROXY,
+            timeout=30,
+        )
+        assert token.status_code == 200, token.text
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token.json()['token']}"
+        return session
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def postgres(sql: str) -> None:
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory) -> Deployment:
+    name = "cppcc_production_shape"
+    postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    postgres(f"CREATE DATABASE {name}")
+    folder = tmp_path_factory.mktemp("production")
+    port = free_port()
+    env = production_env(
+        f"postgres://postgres@127.0.0.1:5432/{name}",
+        STATIC_ROOT=str(folder / "static"),
+        MEDIA_ROOT=str(folder / "media"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+        # The test's browser speaks plain http to gunicorn while PROXY says https.
+        CSRF_TRUSTED_ORIGINS=f"http://localhost:{port}",
+    )
+    manage(*build_step(), env=env)
+    log = folder / "web.log"
+    with log.open("w") as out:
+        web = subprocess.Popen(
+            service_command("web"),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://localhost:{port}"
+    try:
+        wait_until_up(base, web, log)
+        seeded = manage(
+            "shell", "-c", "from tests.cppcc.production_world import build; build()", env=env
+        )
+        yield Deployment(base, json.loads(seeded.stdout.strip().splitlines()[-1]), log)
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+        postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def wait_until_up(base: str, web: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert web.poll() is None, f"the web command stopped:\n{log.read_text()}"
+        try:
+            if requests.get(base + "/accounts/login/", headers=PROXY, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"gunicorn did not answer within 120 s:\n{log.read_text()}")
+
+
+def test_static_files_are_served_hashed_compressed_and_cached(deployment):
+    page = deployment.get("/accounts/login/")
+    assert page.status_code == 200 and 'lang="zh-hans"' in page.text.lower()
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    hrefs = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
+    assert any(re.search(r"/css/site\.[0-9a-f]{12}\.css$", h) for h in hrefs), hrefs
+    assert any(re.search(r"/js/app\.[0-9a-f]{12}\.js$", h) for h in hrefs), hrefs
+    for path in hrefs:
+        response = deployment.get(path, headers={"Accept-Encoding": "br, gzip"})
+        assert response.status_code == 200, path
+        assert LONG_CACHE in response.headers["Cache-Control"], path
+        assert response.headers["Content-Encoding"] in ("br", "gzip"), path
+    # Not linked from the login page, but collected and served the same way.
+    manifest = deployment.get("/static/staticfiles.json")
+    assert manifest.status_code == 200
+    paths = manifest.json()["paths"]
+    for source in (
+        "vendor/echarts/echarts.min.js",
+        "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
+    ):
+        response = deployment.get("/static/" + paths[source])
+        assert response.status_code == 200 and LONG_CACHE in response.headers["Cache-Control"]
+
+
+def test_the_dashboard_and_api_docs_work_in_chromium_under_the_csp(deployment, browser):  # noqa: F811
+    context = browser.new_context(locale="zh-CN", extra_http_headers=PROXY)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(deployment.base + "/accounts/login/")
+        page.fill("#id_username", deployment.world["staff"])
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(deployment.base + "/")
+        page.goto(deployment.base + "/statistics/")
+        page.wait_for_selector("[data-chart=chart-category] canvas")
+        box = page.locator("[data-chart=chart-category]").bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 200
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "production-dashboard.png"), full_page=True)
+        page.goto(deployment.base + "/api/docs/")
+        page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+        assert errors == [], errors
+    finally:
+        context.close()
+
+
+def test_private_files_go_only_to_those_who_may_see_them(deployment):
+    world = deployment.world
+    html = {
+        "attachment": f"/proposals/attachments/{world['attachment']}/",
+        "letter": f"/proposals/replies/{world['reply']}/letter/",
+    }
+    for path in html.values():
+        anonymous = deployment.get(path)
+        assert anonymous.status_code == 302
+        assert anonymous.headers["Location"].startswith("/accounts/login/?next=")
+    assert deployment.get("/media/").status_code == 404
+
+    member = deployment.api_session(world["member"])
+    names = {"attachment": "调研报告.pdf", "letter": "关于提案的答复.pdf"}
+    urls = api_file_urls(deployment, member, world)
+    for who in ("member", "staff"):
+        session = deployment.api_session(world[who])
+        for kind, url in urls.items():
+            response = session.get(url, headers=PROXY, timeout=30)
+            assert response.status_code == 200, (who, kind, response.text)
+            assert response.headers["Content-Type"] == "application/pdf"
+            assert quote(names[kind]) in response.headers["Content-Disposition"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.content.startswith(b"%PDF-")
+    for who in ("other_member", "other_staff"):
+        session = deployment.api_session(world[who])
+        for url in urls.values():
+            assert session.get(url, headers=PROXY, timeout=30).status_code == 404
+
+
+def api_file_urls(deployment: Deployment, member: requests.Session, world: dict) -> dict:
+    """The absolute download URLs the API hands out for the two files."""
+    urls = {}
+    for item in deployment.get("/api/v1/proposals/?page_size=100", member).json()["results"]:
+        detail = deployment.get(f"/api/v1/proposals/{item['id']}/", member).json()
+        for a in detail["attachments"]:
+            if a["id"] == world["attachment"]:
+                urls["attachment"] = a["download_url"]
+        for r in detail["replies"]:
+            if r["id"] == world["reply"]:
+                urls["letter"] = r["attachment"]
+    assert set(urls) == {"attachment", "letter"}, urls
+    assert all(u.startswith("https://localhost:") for u in urls.values()), urls
+    return {k: u.replace("https://", "http://", 1) for k, u in urls.items()}
