@@ -46,3 +46,25 @@ def test_every_page_carries_a_csp_without_inline_scripts(client, world):
         directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
         assert directives["script-src"] == "'self'", url
         assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+
+
+def test_an_object_store_replaces_the_disk_by_configuration_only():
+    env = production_env(
+        DATABASE_URL,
+        FILE_STORAGE="s3",
+        S3_BUCKET="cppcc-files",
+        S3_ENDPOINT_URL="https://minio.example.gov.cn",
+        S3_ADDRESSING_STYLE="path",
+    )
+    script = (
+        "from django.core.files.storage import default_storage as s; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.querystring_auth)"
+    )
+    result = manage("shell", "-c", script, env=env)
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "S3Storage",
+        "cppcc-files",
+        "https://minio.example.gov.cn",
+        "private",
+        "True",
+    ]
