@@ -31,7 +31,11 @@ OFD = package("OFD.xml", "Doc_0/Document.xml")
 
 ACCEPTED = [
     ("情况说明.pdf", PDF, "application/pdf"),
-    ("调研报告.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (
+        "调研报告.docx",
+        DOCX,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     ("数据.xlsx", XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ("公文.ofd", OFD, "application/ofd"),
     ("旧文档.doc", OLE2, "application/msword"),

@@ -57,7 +57,7 @@ def test_an_object_store_replaces_the_disk_by_configuration_only():
         S3_ADDRESSING_STYLE="path",
     )
     script = (
-        "from django.core.files.storage import default_storage as s; "
+        'from django.core.files.storage import storages; s = storages["default"]; '
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.querystring_auth)"
     )
     result = manage("shell", "-c", script, env=env)
