@@ -76,11 +76,17 @@ def ready_to_reply(w: World, **kw) -> Proposal:
     return p
 
 
-def replied(w: World, classification: str = "B", **kw) -> Proposal:
+def replied(w: World, classification: str = "B", letter=None, **kw) -> Proposal:
+    """Answered by the lead unit, with the signed ``letter`` (an upload) if given."""
     p = ready_to_reply(w, **kw)
     lead = lead_assignment(p)
     handling.reply(
-        w.lead_handler, lead, classification=classification, content="答复内容", today=DAY
+        w.lead_handler,
+        lead,
+        classification=classification,
+        content="答复内容",
+        attachment=letter,
+        today=DAY,
     )
     p.refresh_from_db()
     return p

@@ -98,19 +98,23 @@ def test_others_cannot_attach_delete_or_download(world, as_user, elsewhere):
     assert Attachment.objects.count() == 1
 
 
-def test_reply_letter_is_checked_stored_and_served_to_who_sees_the_proposal(
-    world, as_user, elsewhere, media
-):
+@pytest.mark.parametrize(("name", "content"), files.REFUSED)
+def test_a_refused_reply_letter_leaves_no_reply(world, as_user, media, name, content):
+    lead = flows.lead_assignment(flows.ready_to_reply(world))
+    refused = as_user(world.lead_handler).post(
+        f"/api/v1/assignments/{lead.pk}/reply/",
+        {"classification": "A", "content": "已采纳", "attachment": files.upload(name, content)},
+    )
+    assert f"不支持文件“{name}”的格式" in errors_of(refused)["attachment"][0]
+    assert not Reply.objects.exists() and stored_files(media) == []
+
+
+def test_reply_letter_is_stored_and_served_to_who_sees_the_proposal(world, as_user, elsewhere):
     p = flows.ready_to_reply(world)
     lead = flows.lead_assignment(p)
     unit = as_user(world.lead_handler)
     reply_url = f"/api/v1/assignments/{lead.pk}/reply/"
     body = {"classification": "A", "content": "已采纳"}
-
-    refused = unit.post(reply_url, {**body, "attachment": files.upload("virus.pdf", files.EXE)})
-    assert "不支持文件“virus.pdf”的格式" in errors_of(refused)["attachment"][0]
-    assert not Reply.objects.exists() and stored_files(media) == []
-
     letter = files.pdf("关于第27号提案的答复.pdf")
     assert unit.post(reply_url, {**body, "attachment": letter}).status_code == 200
     [reply] = as_user(world.member.user).get(f"{API}/{p.pk}/").data["replies"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from proposals.services import drafting, handling
+from proposals.models import Reply
+from proposals.services import drafting
 from tests import flows
 from tests import sample_files as files
 from tests.factories import World
@@ -22,15 +23,8 @@ def build() -> None:
     p = flows.draft(w)
     attachment = drafting.add_attachment(w.member.user, p, files.pdf("调研报告.pdf"))
     drafting.submit(w.member.user, p, today=flows.DAY)
-    answered = flows.ready_to_reply(w)
-    reply = handling.reply(
-        w.lead_handler,
-        flows.lead_assignment(answered),
-        classification="A",
-        content="已采纳",
-        attachment=files.pdf("关于提案的答复.pdf"),
-        today=flows.DAY,
-    )
+    answered = flows.replied(w, "A", letter=files.pdf("关于提案的答复.pdf"))
+    reply = Reply.objects.get(assignment__proposal=answered)
     print(
         json.dumps(
             {

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from proposals.models import Attachment, Reply
-from proposals.services import drafting, handling
+from proposals.services import drafting
 from tests import flows
 from tests import sample_files as files
 from tests.factories import World
@@ -40,7 +40,8 @@ def test_the_upload_form_refuses_with_a_message(client, world, media, name, cont
     assert not Attachment.objects.exists() and not media.exists()
 
 
-def test_the_reply_form_refuses_a_disguised_letter(client, world, media):
+@pytest.mark.parametrize(("name", "content"), files.REFUSED)
+def test_the_reply_form_refuses_with_a_message(client, world, media, name, content):
     p = flows.ready_to_reply(world)
     lead = flows.lead_assignment(p)
     prefix = f"a{lead.pk}-reply"
@@ -49,11 +50,11 @@ def test_the_reply_form_refuses_a_disguised_letter(client, world, media):
         {
             f"{prefix}-classification": "A",
             f"{prefix}-content": "已采纳",
-            f"{prefix}-attachment": files.upload("virus.pdf", files.EXE),
+            f"{prefix}-attachment": files.upload(name, content),
         },
     )
     assert page.status_code == 200
-    assert "不支持文件“virus.pdf”的格式" in page.content.decode()
+    assert f"不支持文件“{name}”的格式" in page.content.decode()
     assert not Reply.objects.exists() and not media.exists()
 
 
@@ -92,15 +93,8 @@ def test_downloads_answer_only_those_who_see_the_proposal(client, world, elsewhe
 
 
 def test_reply_letters_download_through_their_view(client, world, elsewhere):
-    p = flows.ready_to_reply(world)
-    reply = handling.reply(
-        world.lead_handler,
-        flows.lead_assignment(p),
-        classification="A",
-        content="已采纳",
-        attachment=files.upload("答复函.ofd", files.OFD),
-        today=flows.DAY,
-    )
+    p = flows.replied(world, "A", letter=files.upload("答复函.ofd", files.OFD))
+    reply = Reply.objects.get(assignment__proposal=p)
     detail = as_user(client, world.member.user).get(f"/proposals/{p.pk}/").content.decode()
     assert f'href="/proposals/replies/{reply.pk}/letter/"' in detail
     letter = client.get(f"/proposals/replies/{reply.pk}/letter/")
