@@ -67,7 +67,7 @@ def today() -> datetime.date:
 
 def pytest_terminal_summary(terminalreporter) -> None:
     """Say where the browser tests left their screenshots."""
-    from tests.browser.conftest import SCREENSHOTS
+    from tests.chromium import SCREENSHOTS
 
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
@@ -76,3 +76,6 @@ def pytest_terminal_summary(terminalreporter) -> None:
 # A real Celery worker thread on the real Redis broker, and beat's trigger: shared by
 # the reminder tests and the export-progress browser test.
 from tests.celery_worker import beat, celery_worker_thread  # noqa: E402, F401
+
+# One Chromium for the whole run: the browser tests and the deployment test.
+from tests.chromium import browser  # noqa: E402, F401

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.browser.conftest import SCREENSHOTS, browser  # noqa: F401
+from tests.chromium import SCREENSHOTS
 from tests.cppcc.production import ROOT, build_step, manage, production_env, service_command
 
 PASSWORD = "pw-test-123"
@@ -145,7 +145,7 @@ def test_static_files_are_served_hashed_compressed_and_cached(deployment):
         assert response.status_code == 200 and LONG_CACHE in response.headers["Cache-Control"]
 
 
-def test_the_dashboard_and_api_docs_work_in_chromium_under_the_csp(deployment, browser):  # noqa: F811
+def test_the_dashboard_and_api_docs_work_in_chromium_under_the_csp(deployment, browser):
     context = browser.new_context(locale="zh-CN", extra_http_headers=PROXY)
     errors: list[str] = []
     try:
