@@ -18,6 +18,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 import requests
+from django.conf import settings
 
 from tests.chromium import SCREENSHOTS
 from tests.cppcc.production import ROOT, build_step, manage, production_env, service_command
@@ -70,7 +71,8 @@ def postgres(sql: str) -> None:
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory) -> Deployment:
-    name = "cppcc_production_shape"
+    # Named after this run's database, so two runs with different DATABASE_URLs never meet.
+    name = f"{settings.DATABASES['default']['NAME']}_production_shape"
     postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     postgres(f"CREATE DATABASE {name}")
     folder = tmp_path_factory.mktemp("production")
