@@ -311,7 +311,13 @@ class Deadline(models.Model):
 
     @property
     def warning(self) -> str:
-        years = self.computation.get("fallback_years") or []
+        return self.warning_for(self.computation)
+
+    @staticmethod
+    def warning_for(computation: dict) -> str:
+        """The warning every place that shows a due date adds when it was computed
+        Monday–Friday for a year whose holidays are not known yet."""
+        years = (computation or {}).get("fallback_years") or []
         if not years:
             return ""
         listed = "、".join(str(y) for y in years)

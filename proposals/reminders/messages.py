@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from proposals.choices import DeadlineKind
+from proposals.models import Deadline
 from proposals.reminders.policy import HANDLER, PROPOSER
 
 MAX_LENGTH = 300
@@ -56,6 +57,9 @@ def deadline_message(row: dict, audience: str, offset: int) -> str:
             )
         if audience != HANDLER:
             text = _("【督办】{unit}承办的").format(unit=row["assignment__unit__name"]) + text
+    warning = Deadline.warning_for(row["computation"])
+    if warning:
+        text += _("（{w}）").format(w=warning)
     return text[:MAX_LENGTH]
 
 

@@ -61,6 +61,9 @@ class KindPolicy:
     overdue_every: int | None = None  # every N working days while overdue
     ladder: tuple[Rung, ...] = ()
     sms_within: int | None = 1  # SMS once at most this many working days remain
+    # A window (re-routing, feedback) is over at its due date: a reminder caught up
+    # after that would announce a chance that is gone.
+    ends_at_due: bool = False
 
     def threshold(self, offset: int) -> tuple[str, int] | None:
         """The threshold reached at ``offset`` working days before the due date.
@@ -79,6 +82,8 @@ class KindPolicy:
 
     def latest_threshold(self, offset: int, catch_up: int) -> tuple[str, int] | None:
         """The most recent threshold reached within the last ``catch_up`` working days."""
+        if self.ends_at_due and offset < 0:
+            return None
         for position in range(offset, offset + catch_up + 1):
             found = self.threshold(position)
             if found:
@@ -130,8 +135,12 @@ UNIT_LADDER = (
 class ReminderPolicy:
     reply: KindPolicy = KindPolicy(before=(15, 7, 3, 1), overdue_every=5, ladder=UNIT_LADDER)
     co_opinion: KindPolicy = KindPolicy(before=(7, 3, 1), overdue_every=5, ladder=UNIT_LADDER)
-    reroute_window: KindPolicy = KindPolicy(before=(3, 1), ladder=(Rung(HANDLER),), sms_within=None)
-    feedback: KindPolicy = KindPolicy(before=(5, 1), ladder=(Rung(PROPOSER),), sms_within=None)
+    reroute_window: KindPolicy = KindPolicy(
+        before=(3, 1), ladder=(Rung(HANDLER),), sms_within=None, ends_at_due=True
+    )
+    feedback: KindPolicy = KindPolicy(
+        before=(5, 1), ladder=(Rung(PROPOSER),), sms_within=None, ends_at_due=True
+    )
     cosign: CosignPolicy = field(default_factory=CosignPolicy)
     catch_up_workdays: int = 2
     # Failed e-mail and SMS deliveries are retried after these delays (minutes); when

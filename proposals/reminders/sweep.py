@@ -148,6 +148,7 @@ DEADLINE_FIELDS = (
     "kind",
     "start_date",
     "due_date",
+    "computation",  # the warning when the due date fell back to Monday–Friday
     "proposal_id",
     "assignment_id",
     "assignment__unit_id",

@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from proposals.models import Proposal
+from proposals.services import handling
 from tests import flows
 
 
@@ -188,3 +189,12 @@ def test_overdue_board_lists_late_assignments(client, world):
     flows.assigned(world, on=datetime.date.today(), title="刚交办")
     page = login(client, world.staff).get("/proposals/overdue/").content.decode()
     assert late.title in page and "刚交办" not in page
+
+
+def test_the_inbox_shows_the_warning_of_a_due_date_counted_monday_to_friday(client, world):
+    """Reply due 15 March 2027, a year whose holidays are not known yet."""
+    p = flows.assigned(world, on=datetime.date(2026, 12, 15))
+    handling.accept(world.lead_handler, flows.lead_assignment(p), today=datetime.date(2026, 12, 16))
+    page = login(client, world.lead_handler).get("/proposals/assignments/").content.decode()
+    assert "2027-03-15 <small>答复期限</small>" in page
+    assert "2027年节假日安排尚未公布，按周一至周五工作日计算" in page

@@ -168,3 +168,31 @@ def test_accepting_closes_the_window_and_its_reminders(world):
     assert not Reminder.objects.filter(
         kind=DeadlineKind.REROUTE_WINDOW, user=world.lead_handler
     ).exists()
+
+
+def test_a_closed_window_is_not_announced_when_a_missed_sweep_catches_up(world):
+    """The re-routing window closed on Monday 29 September 2025; no sweep ran until
+    9 October (after the National Day break): nothing says "today" then."""
+    p = flows.assigned(world, on=D(2025, 9, 23))  # 28 September is a make-up working day
+    window = Deadline.objects.get(
+        proposal=p, kind=DeadlineKind.REROUTE_WINDOW, assignment__role="lead"
+    )
+    assert window.due_date == D(2025, 9, 29)
+    run(D(2025, 10, 9))
+    assert not Reminder.objects.filter(kind=DeadlineKind.REROUTE_WINDOW).exists()
+    # On the day itself the reminder says so.
+    run(D(2025, 9, 29))
+    [today] = Reminder.objects.filter(kind=DeadlineKind.REROUTE_WINDOW, user=world.lead_handler)
+    assert "期限今天（2025-09-29）截止" in today.message
+
+
+def test_a_due_date_in_a_year_without_holidays_carries_its_warning_in_the_reminder(world):
+    """2027's holidays are not in the package: the co-unit's opinion, due 15 January
+    2027, was counted Monday–Friday, and its reminder says so."""
+    p = flows.assigned(world, on=D(2026, 12, 15))
+    opinion = Deadline.objects.get(proposal=p, kind=DeadlineKind.CO_OPINION)
+    assert opinion.due_date == D(2027, 1, 15)
+    run(D(2027, 1, 6))
+    [reminder] = Reminder.objects.filter(kind=DeadlineKind.CO_OPINION, user=world.co_handler)
+    assert "会办意见期限为 2027-01-15，还有 7 个工作日" in reminder.message
+    assert "2027年节假日安排尚未公布，按周一至周五工作日计算" in reminder.message
