@@ -330,9 +330,10 @@ class RuleSet(CommitteeOwned):
 class CalendarOverride(models.Model):
     """A published holiday or make-up workday entered by hand.
 
-    Overrides win over the holiday package; a year with any override counts as
-    known, so it no longer falls back to Monday–Friday. ``committee`` empty means
-    the entry applies to every committee.
+    Overrides win over the holiday package on their dates. A year the package does not
+    know counts as known only once an administrator marks it complete
+    (:class:`CalendarYear`); until then its due dates carry the Monday–Friday warning.
+    ``committee`` empty means the entry applies to every committee.
     """
 
     class Kind(models.TextChoices):
@@ -363,6 +364,42 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """An administrator's word that a year's holidays and make-up days are all entered.
+
+    Entering one day of a year says nothing about the others: only this row makes the
+    year's other weekdays count as working days without a warning. ``committee`` empty
+    means every committee.
+    """
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("所属政协"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("留空则适用于所有政协。"),
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    marked_by = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已完整录入的年份")
+        verbose_name_plural = _("已完整录入的年份")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "year"], name="calendar_year_unique", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
 
 
 class CommitteeEvent(models.Model):

@@ -30,6 +30,7 @@ from proposals.services.configuration import (
     delete_calendar_days,
     save_rule_set,
     set_calendar_days,
+    set_calendar_year_complete,
 )
 
 # Copied from the default rule set when a session gets its own.
@@ -159,6 +160,15 @@ def calendar(request: HttpRequest) -> HttpResponse:
                     days = bulk_form.days
                     set_calendar_days(request.user, committee, days)
                     return _calendar_done(request, before, days[0][0].year, len(days), False)
+            elif action in ("complete", "incomplete"):
+                marked = _year_of(request.POST.get("year", ""))
+                if marked is None:
+                    delete_error = _("年份无效。")
+                else:
+                    set_calendar_year_complete(
+                        request.user, committee, marked, complete=action == "complete"
+                    )
+                    return _year_marked(request, before, marked, action == "complete")
             elif action == "delete":
                 dates = [parse_day(text) for text in request.POST.getlist("dates")]
                 if not dates or None in dates:
@@ -187,6 +197,24 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _year_of(text: str) -> int | None:
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else None
+
+
+def _year_marked(request: HttpRequest, before: int, year: int, complete: bool) -> HttpResponse:
+    moved = _moved_since(request.user.committee_id, before)
+    if complete:
+        text = _(
+            "已确认 %(y)s 年节假日安排全部录入；重新计算未完成期限，其中 %(n)s 项截止日期有调整。"
+        )
+    else:
+        text = _(
+            "已撤销 %(y)s 年的确认，该年期限恢复按周一至周五计算并提示；%(n)s 项截止日期有调整。"
+        )
+    messages.success(request, text % {"y": year, "n": moved})
+    return redirect(f"{reverse('committees:calendar')}?year={year}")
+
+
 def _calendar_done(
     request: HttpRequest, before: int, year: int, count: int, deleted: bool
 ) -> HttpResponse:
@@ -207,7 +235,9 @@ def _calendar_context(committee_id: int, year: int, today: datetime.date) -> dic
     local = WorkCalendar.for_committee(committee_id)
     package = WorkCalendar()
     entered = local.entered_years
-    years = sorted(entered | {today.year - 1, today.year, today.year + 1, year})
+    years = sorted(
+        entered | local.complete_years | {today.year - 1, today.year, today.year + 1, year}
+    )
     next_year = today.year + 1
     return {
         "year": year,
@@ -217,6 +247,7 @@ def _calendar_context(committee_id: int, year: int, today: datetime.date) -> dic
                 "year": y,
                 "package": package.is_known_year(y),
                 "entered": y in entered,
+                "complete": y in local.complete_years,
                 "known": local.is_known_year(y),
             }
             for y in years

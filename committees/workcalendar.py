@@ -2,10 +2,10 @@
 
 Order of authority for a day: an administrator's override for that date; then
 the ``chinese_calendar`` package for the years the State Council has published;
-then, for a year the package does not know but the administrators entered (any
-override in that year), Monday–Friday around their entries; otherwise
-Monday–Friday, flagged as a fallback so every due date computed that way carries a
-visible warning.
+then, for a year the package does not know but an administrator marked complete
+(``CalendarYear``), Monday–Friday around their entries; otherwise Monday–Friday,
+flagged as a fallback so every due date computed that way carries a visible warning
+— also in a year where only some days were entered.
 
 An override only replaces the package on its own date: one local entry in a
 published year must not discard that year's national holidays.
@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.db.models import Q
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -32,24 +33,31 @@ class Stretch:
 
 
 class WorkCalendar:
-    def __init__(self, overrides: dict[datetime.date, bool] | None = None):
+    def __init__(
+        self,
+        overrides: dict[datetime.date, bool] | None = None,
+        complete_years: set[int] | frozenset[int] = frozenset(),
+    ):
         self.overrides = overrides or {}
         self.entered_years = {day.year for day in self.overrides}
+        self.complete_years = set(complete_years)
 
     @classmethod
     def for_committee(cls, committee_id: int | None) -> WorkCalendar:
         """Global overrides plus the committee's own (which win on the same date)."""
-        from committees.models import CalendarOverride
+        from committees.models import CalendarOverride, CalendarYear
 
-        rows = CalendarOverride.objects.filter(committee_id__isnull=True)
+        scope = Q(committee_id__isnull=True)
         if committee_id is not None:
-            rows = rows | CalendarOverride.objects.filter(committee_id=committee_id)
+            scope |= Q(committee_id=committee_id)
         overrides: dict[datetime.date, bool] = {}
         for _committee, day, kind in sorted(
-            rows.values_list("committee_id", "date", "kind"), key=lambda r: r[0] is not None
+            CalendarOverride.objects.filter(scope).values_list("committee_id", "date", "kind"),
+            key=lambda r: r[0] is not None,
         ):
             overrides[day] = kind == CalendarOverride.Kind.WORKDAY
-        return cls(overrides)
+        complete = set(CalendarYear.objects.filter(scope).values_list("year", flat=True))
+        return cls(overrides, complete)
 
     def day(self, day: datetime.date) -> tuple[bool, bool]:
         """(is it a working day, was that a Monday–Friday fallback)."""
@@ -58,13 +66,13 @@ class WorkCalendar:
         try:
             return chinese_calendar.is_workday(day), False
         except NotImplementedError:
-            return day.weekday() < 5, day.year not in self.entered_years
+            return day.weekday() < 5, day.year not in self.complete_years
 
     def is_workday(self, day: datetime.date) -> bool:
         return self.day(day)[0]
 
     def is_known_year(self, year: int) -> bool:
-        if year in self.entered_years:
+        if year in self.complete_years:
             return True
         try:
             chinese_calendar.is_workday(datetime.date(year, 6, 1))

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from committees.models import CalendarOverride, Committee, CommitteeEvent, RuleSet
+from committees.models import CalendarOverride, CalendarYear, Committee, CommitteeEvent, RuleSet
 from members.models import User
 from members.roles import Role, has_role
 from proposals.deadlines import recompute_open_deadlines
@@ -88,6 +88,31 @@ def delete_calendar_days(
         ).delete()
         _after_calendar_change(user, committee, _("删除节假日安排 {n} 天").format(n=deleted))
     return deleted
+
+
+def set_calendar_year_complete(
+    user: User | None, committee: Committee | None, year: int, complete: bool
+) -> bool:
+    """Say that ``year``'s holidays are all entered (or take it back); True if that changed.
+
+    Until a year is complete (or in the holiday package), its due dates are counted
+    Monday–Friday around the entered days and carry a warning.
+    """
+    _require_admin(user, committee)
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("年份无效。"), field="year")
+    with transaction.atomic():
+        if complete:
+            _row, changed = CalendarYear.objects.get_or_create(
+                committee=committee, year=year, defaults={"marked_by": user}
+            )
+            why = _("确认 {y} 年节假日安排已全部录入").format(y=year)
+        else:
+            changed = bool(CalendarYear.objects.filter(committee=committee, year=year).delete()[0])
+            why = _("撤销 {y} 年节假日安排已全部录入的确认").format(y=year)
+        if changed:
+            _after_calendar_change(user, committee, why)
+    return changed
 
 
 def _after_calendar_change(user: User | None, committee: Committee | None, why: str) -> None:

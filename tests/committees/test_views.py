@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from committees.models import CalendarOverride, CommitteeEvent, RuleSet
+from committees.models import CalendarOverride, CalendarYear, CommitteeEvent, RuleSet
 from proposals.choices import DeadlineKind
 from tests import flows
 from tests.factories import SessionFactory, World
@@ -231,3 +231,18 @@ def test_bad_calendar_input_shows_errors_not_500(admin_client, world, data, mess
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not CalendarOverride.objects.exists()
+
+
+def test_an_administrator_confirms_a_year_complete_and_can_take_it_back(admin_client, world):
+    admin_client.post(CALENDAR, {"action": "bulk", "bulk-lines": "2027-01-01 holiday 元旦"})
+    page = admin_client.get(f"{CALENDAR}?year=2027").content.decode()
+    assert "确认 2027 年已全部录入" in page
+    done = admin_client.post(CALENDAR, {"action": "complete", "year": "2027"}, follow=True)
+    assert "已确认 2027 年节假日安排全部录入" in done.content.decode()
+    assert CalendarYear.objects.filter(committee=world.committee, year=2027).exists()
+    assert "已确认全部录入" in done.content.decode()
+    undone = admin_client.post(CALENDAR, {"action": "incomplete", "year": "2027"}, follow=True)
+    assert "已撤销 2027 年的确认" in undone.content.decode()
+    assert not CalendarYear.objects.exists()
+    bad = admin_client.post(CALENDAR, {"action": "complete", "year": "abc"})
+    assert bad.status_code == 200 and "年份无效" in bad.content.decode()

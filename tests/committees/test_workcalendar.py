@@ -11,7 +11,7 @@ import datetime
 
 import pytest
 
-from committees.models import CalendarOverride
+from committees.models import CalendarOverride, CalendarYear
 from committees.workcalendar import WorkCalendar, add_calendar_months
 from tests.factories import CommitteeFactory
 
@@ -156,8 +156,16 @@ OVERRIDES_2027 = {
 }
 
 
-def test_overrides_make_a_year_known_and_are_honoured():
+def test_overrides_alone_do_not_make_a_year_known():
     cal = WorkCalendar(OVERRIDES_2027)
+    assert not cal.is_known_year(2027)
+    assert cal.day(D(2027, 1, 1)) == (False, False)  # the entered day itself is certain
+    assert cal.day(D(2027, 3, 15)) == (True, True)  # the others are still a guess
+    assert cal.add_workdays(D(2027, 2, 4), 5).fallback_years == {2027}
+
+
+def test_overrides_in_a_year_confirmed_complete_are_honoured():
+    cal = WorkCalendar(OVERRIDES_2027, complete_years={2027})
     assert cal.is_known_year(2027)
     assert cal.day(D(2027, 1, 1)) == (False, False)
     assert cal.day(D(2027, 2, 20)) == (True, False)
@@ -209,7 +217,9 @@ def test_for_committee_reads_global_and_own_overrides_committee_wins():
     assert own.is_workday(D(2027, 1, 4))  # the committee's entry wins over the global one
     assert not own.is_workday(D(2027, 1, 1))  # global entry applies
     assert own.is_workday(D(2027, 1, 5))  # another committee's entry does not
-    assert own.is_known_year(2027)
+    assert not own.is_known_year(2027)  # entries alone do not complete a year
+    CalendarYear.objects.create(committee=None, year=2027)
+    assert WorkCalendar.for_committee(mine.pk).is_known_year(2027)
 
     theirs = WorkCalendar.for_committee(other.pk)
     assert not theirs.is_workday(D(2027, 1, 4))

@@ -37,6 +37,13 @@ DAYS_2027 = [
 ]
 
 
+def enter_2027(user, committee) -> None:
+    """What an administrator does once the State Council publishes 2027's schedule:
+    enter every day, then confirm the year is complete."""
+    configuration.set_calendar_days(user, committee, DAYS_2027)
+    configuration.set_calendar_year_complete(user, committee, 2027, complete=True)
+
+
 def on(day: datetime.date):
     """Freeze ``timezone.localdate()`` on ``day`` for services that take no ``today``."""
     return time_machine.travel(
@@ -141,7 +148,7 @@ def test_entering_the_year_clears_the_warning_and_logs_it(world):
     p = flows.assigned(world, with_co=False, on=D(2026, 12, 15))
     reply = deadline(flows.lead_assignment(p), DeadlineKind.REPLY)
 
-    configuration.set_calendar_days(world.admin, world.committee, DAYS_2027)
+    enter_2027(world.admin, world.committee)
 
     reply.refresh_from_db()
     assert reply.due_date == D(2027, 3, 15)
@@ -168,23 +175,29 @@ def test_entering_a_holiday_moves_an_open_due_date(world):
     assert window.uses_fallback_calendar
     assert reply.due_date == D(2027, 3, 29)  # Sun Mar 28 rolled to Monday
 
-    configuration.set_calendar_days(world.admin, world.committee, DAYS_2027)
+    enter_2027(world.admin, world.committee)
 
     window.refresh_from_db()
     assert window.due_date == D(2027, 1, 5)  # New Year's Day is off
     assert window.computation["skipped"] == ["2027-01-01", "2027-01-02", "2027-01-03"]
     assert window.warning == ""
-    moved = ProposalEvent.objects.get(
+    # Entering the days moves it; confirming the year then clears the warning.
+    moved, cleared = ProposalEvent.objects.filter(
         proposal=p, action="deadline_recomputed", data__deadline=window.pk
-    )
+    ).order_by("id")
+    assert cleared.data["from"] == cleared.data["to"] == "2027-01-05"
     assert (moved.data["from"], moved.data["to"]) == ("2027-01-04", "2027-01-05")
     assert "2027-01-05" in moved.message
-    summary = CommitteeEvent.objects.filter(
-        committee=world.committee, action="deadlines_recomputed"
-    ).first()
+    summary = (
+        CommitteeEvent.objects.filter(committee=world.committee, action="deadlines_recomputed")
+        .order_by("id")
+        .first()
+    )
     assert summary.data["moved"] == [window.pk]
 
-    # Deleting the entries brings the Monday–Friday guess (and its warning) back.
+    # Taking the confirmation back and deleting the entries brings the Monday–Friday
+    # guess (and its warning) back.
+    configuration.set_calendar_year_complete(world.admin, world.committee, 2027, complete=False)
     configuration.delete_calendar_days(
         world.admin, world.committee, [day for day, _kind, _name in DAYS_2027]
     )
@@ -209,7 +222,7 @@ def test_global_calendar_entry_needs_a_superuser_and_reaches_every_committee(wor
     assert not CalendarOverride.objects.exists()
 
     root = UserFactory(committee=world.committee, is_superuser=True)
-    configuration.set_calendar_days(root, None, DAYS_2027)
+    enter_2027(root, None)
 
     window.refresh_from_db()
     assert window.due_date == D(2027, 1, 5)
@@ -219,13 +232,36 @@ def test_global_calendar_entry_needs_a_superuser_and_reaches_every_committee(wor
 
 def test_committee_override_wins_over_global_in_due_dates(world):
     root = UserFactory(committee=world.committee, is_superuser=True)
-    configuration.set_calendar_days(root, None, DAYS_2027)
+    enter_2027(root, None)
     # The committee works on New Year's Day 2027 (a local arrangement).
     configuration.set_calendar_days(world.admin, world.committee, [(D(2027, 1, 1), WORKDAY, "")])
     p = flows.assigned(world, with_co=False, on=D(2026, 12, 28))
     window = deadline(flows.lead_assignment(p), DeadlineKind.REROUTE_WINDOW)
     assert window.due_date == D(2027, 1, 4)
     assert not window.uses_fallback_calendar
+
+
+def test_one_entered_holiday_does_not_make_a_year_known(world):
+    """Only 1 January 2027 entered: a 5-working-day window from Thursday 4 February
+    2027 runs into the (unentered) Spring Festival, so it keeps its warning until the
+    year is confirmed complete."""
+    configuration.set_calendar_days(world.admin, world.committee, [DAYS_2027[0]])
+    p = flows.assigned(world, with_co=False, on=D(2027, 2, 4))
+    window = deadline(flows.lead_assignment(p), DeadlineKind.REROUTE_WINDOW)
+    assert window.due_date == D(2027, 2, 11)
+    assert window.uses_fallback_calendar and "2027年节假日安排尚未公布" in window.warning
+
+    enter_2027(world.admin, world.committee)
+    window.refresh_from_db()
+    assert window.due_date == D(2027, 2, 18)  # 5–11 February off: Fri 12, Mon 15 … Thu 18
+    assert window.warning == ""
+
+
+def test_only_administrators_confirm_a_year(world):
+    with pytest.raises(NotPermitted):
+        configuration.set_calendar_year_complete(world.staff, world.committee, 2027, True)
+    with pytest.raises(DomainError):
+        configuration.set_calendar_year_complete(world.admin, world.committee, 1999, True)
 
 
 # ---- rule changes ----------------------------------------------------------------------------
