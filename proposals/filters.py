@@ -27,6 +27,7 @@ from proposals.choices import Kind as ProposalKind
 from proposals.models import Assignment, Deadline, Proposal, Reminder
 from proposals.statistics import (
     FILED,
+    FORWARDED,
     RECEIVED,
     ReplyStatus,
     UnitWork,
@@ -81,6 +82,7 @@ class ProposalFilterSet(django_filters.FilterSet):
     # apply the definitions of ``proposals.statistics``, so the list counts the same.
     received = django_filters.BooleanFilter(label=_("已收到（已提交）"), method="filter_received")
     filed = django_filters.BooleanFilter(label=_("已立案"), method="filter_filed")
+    forwarded = django_filters.BooleanFilter(label=_("转为意见建议"), method="filter_forwarded")
     no_sector = django_filters.BooleanFilter(
         label=_("未注明界别"), field_name="sector_id", lookup_expr="isnull"
     )
@@ -112,6 +114,9 @@ class ProposalFilterSet(django_filters.FilterSet):
 
     def filter_filed(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(FILED) if value else queryset.exclude(FILED)
+
+    def filter_forwarded(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(FORWARDED) if value else queryset.exclude(FORWARDED)
 
     def filter_reply(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(reply_q(value))

@@ -10,6 +10,8 @@ Definitions (the annual report's wording):
   time; the period filter (year / session) is applied by the caller's filterset.
 * **filed** (立案): received proposals that have a filing number. Merged, declined and
   withdrawn proposals have none. ``filing_rate`` = filed / received.
+* **forwarded** (转为意见建议): received proposals declined and forwarded to a handling
+  unit as opinions and suggestions.
 * **shares** are percentages rounded half-up to two decimals (83.18), ``None`` when
   the denominator is zero.
 
@@ -126,6 +128,7 @@ class Statistics:
     received: int
     filed: int
     filing_rate: float | None
+    forwarded: int
     overdue: int
     by_state: list[Share]
     by_category: list[Split]
@@ -191,6 +194,9 @@ def _exists(committee: int) -> bool:
 
 RECEIVED = Q(submitted_at__isnull=False) & ~Q(state=State.DRAFT)
 FILED = ~Q(number="")
+# Declined, and forwarded to a unit as an opinion (转为意见建议): counted apart from the
+# filed ones in every report ("其中转为意见建议125件").
+FORWARDED = Q(state=State.DECLINED, forwarded_to__isnull=False)
 
 
 class ReplyStatus(TextChoices):
@@ -490,6 +496,7 @@ def compute(
     totals = received.aggregate(
         received=Count("pk"),
         filed=Count("pk", filter=FILED),
+        forwarded=Count("pk", filter=FORWARDED),
         **{f"state:{s}": Count("pk", filter=Q(state=s)) for s in State.values},
         **_split_counts("category", Category.values),
         **_split_counts("source", Source.values),
@@ -564,6 +571,7 @@ def compute(
         received=n_received,
         filed=n_filed,
         filing_rate=percent(n_filed, n_received),
+        forwarded=totals["forwarded"],
         overdue=totals["overdue"],
         by_state=[
             Share(s, str(label), totals[f"state:{s}"], percent(totals[f"state:{s}"], n_received))

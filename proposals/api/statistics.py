@@ -97,6 +97,9 @@ class StatisticsSerializer(serializers.Serializer):
     received = serializers.IntegerField(help_text=_("收到提案（已提交）"))
     filed = serializers.IntegerField(help_text=_("立案"))
     filing_rate = serializers.FloatField(allow_null=True, help_text=_("立案率，百分比"))
+    forwarded = serializers.IntegerField(
+        help_text=_("不予立案并转有关单位作为意见建议办理的提案数（转为意见建议）")
+    )
     overdue = serializers.IntegerField(help_text=_("答复或会办意见已超期的提案数"))
     by_state = StatisticsShareSerializer(many=True)
     by_category = StatisticsSplitSerializer(many=True)

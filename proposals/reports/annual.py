@@ -103,7 +103,9 @@ def _period(year: int | None, session_name: str | None) -> tuple[str, str]:
 
 
 def received_sentence(lead: str, s: statistics.Statistics) -> str:
-    """「全年共收到提案743件，经审查立案618件，立案率83.18%。立案提案中，委员提案465件、集体提案153件。」"""
+    """「全年共收到提案743件，经审查立案618件，立案率83.18%。不予立案的提案中，转为意见建议
+    125件。立案提案中，委员提案465件、集体提案153件。」 (the middle sentence only when some
+    declined proposals were forwarded)."""
     text = _("%(lead)s共收到提案%(received)s件，经审查立案%(filed)s件") % {
         "lead": lead,
         "received": s.received,
@@ -112,6 +114,8 @@ def received_sentence(lead: str, s: statistics.Statistics) -> str:
     if s.filing_rate is not None:
         text += _("，立案率%(rate)s%%") % {"rate": format_share(s.filing_rate)}
     text += "。"
+    if s.forwarded:
+        text += _("不予立案的提案中，转为意见建议%(n)s件。") % {"n": s.forwarded}
     if s.filed:
         text += _("立案提案中，委员提案%(member)s件、集体提案%(collective)s件。") % {
             "member": _filed(s.by_source, Source.MEMBER),

@@ -599,6 +599,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "headline": {
                 "received": links(received="true"),
                 "filed": links(filed="true"),
+                "forwarded": links(forwarded="true"),
                 "replied": links(True, reply=ReplyStatus.REPLIED),
                 "on_time": links(True, reply=ReplyStatus.ON_TIME),
                 "overdue": links(True, overdue="true"),
