@@ -23,6 +23,7 @@ from proposals.choices import (
     ReviewStage,
     Satisfaction,
 )
+from proposals.domain import groups
 from proposals.models import Proposal
 
 
@@ -117,12 +118,10 @@ class MergeForm(EmptyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from proposals.services.review import MERGE_TARGET_STATES
-
         self.fields["into"].queryset = (
             Proposal.objects.filter(
                 committee_id=self.proposal.committee_id,
-                state__in=MERGE_TARGET_STATES,
+                state__in=groups.values(groups.MERGE_TARGETS),
                 merged_into__isnull=True,
             )
             .exclude(pk=self.proposal.pk)

@@ -8,8 +8,9 @@ Definitions (the annual report's wording):
 
 * **received** (收到提案): submitted proposals, i.e. not drafts and with a submission
   time; the period filter (year / session) is applied by the caller's filterset.
-* **filed** (立案): received proposals that have a filing number. Merged, declined and
-  withdrawn proposals have none. ``filing_rate`` = filed / received.
+* **filed** (立案): received proposals in a filed state (``groups.FILED``: filed and
+  after; they are exactly the ones with a filing number). Merged, declined, transferred
+  and withdrawn proposals are not. ``filing_rate`` = filed / received.
 * **forwarded** (转为意见建议): received proposals declined and forwarded to a handling
   unit as opinions and suggestions.
 * **shares** are percentages rounded half-up to two decimals (83.18), ``None`` when
@@ -44,11 +45,10 @@ from proposals.choices import (
     Satisfaction,
     Source,
     State,
-    UnitRole,
 )
+from proposals.domain import groups
 from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply
 
-REPLYING_ROLES = (UnitRole.LEAD, UnitRole.SEPARATE)
 # Assignments whose unit has delivered its part of the current round.
 DELIVERED = (AssignmentStatus.REPLIED, AssignmentStatus.OPINION_GIVEN)
 HUNDRED = Decimal(100)
@@ -193,7 +193,7 @@ def _exists(committee: int) -> bool:
 # ---- the definitions: conditions on a proposal, shared with the list's filters ------------
 
 RECEIVED = Q(submitted_at__isnull=False) & ~Q(state=State.DRAFT)
-FILED = ~Q(number="")
+FILED = Q(state__in=groups.values(groups.FILED))
 # Declined, and forwarded to a unit as an opinion (转为意见建议): counted apart from the
 # filed ones in every report ("其中转为意见建议125件").
 FORWARDED = Q(state=State.DECLINED, forwarded_to__isnull=False)
@@ -232,7 +232,8 @@ def received_proposals(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
 def _lead_replies() -> QuerySet[Reply]:
     """Reply letters of the outer proposal's lead and separate units, every round."""
     return Reply.objects.filter(
-        assignment__proposal=OuterRef("pk"), assignment__role__in=REPLYING_ROLES
+        assignment__proposal=OuterRef("pk"),
+        assignment__role__in=groups.values(groups.REPLYING_ROLES),
     )
 
 
@@ -280,7 +281,9 @@ def reply_q(status: str = ReplyStatus.REPLIED) -> Q:
 def _latest_letters() -> QuerySet[Reply]:
     """Lead/separate reply letters of the latest round of their assignment."""
     newer = Reply.objects.filter(assignment=OuterRef("assignment"), round__gt=OuterRef("round"))
-    return Reply.objects.filter(assignment__role__in=REPLYING_ROLES).filter(~Exists(newer))
+    return Reply.objects.filter(assignment__role__in=groups.values(groups.REPLYING_ROLES)).filter(
+        ~Exists(newer)
+    )
 
 
 def reply_class_q(code: str) -> Q:

@@ -13,12 +13,12 @@ from django.db.models import Q
 
 from committees.scoping import committee_ids
 from members.roles import Role, roles_of
+from proposals.domain import groups
 
 if TYPE_CHECKING:
     from members.models import User
 
-# States a supervisor follows: filed work and everything after it.
-_HANDLING_STATES = ("filed", "assigned", "replied", "rehandling", "closed")
+# A supervisor follows filed work and everything after it (groups.FILED).
 
 
 def proposal_filter(user: User | None) -> Q | None:
@@ -34,7 +34,7 @@ def proposal_filter(user: User | None) -> Q | None:
         return (in_committee & ~Q(state="draft")) | Q(proposer=user)
     q = Q(pk__in=[])
     if Role.SUPERVISOR in roles:
-        q |= in_committee & Q(state__in=_HANDLING_STATES)
+        q |= in_committee & Q(state__in=groups.values(groups.FILED))
     if Role.UNIT in roles and user.unit_id:
         q |= Q(assignments__unit_id=user.unit_id) | Q(forwarded_to_id=user.unit_id)
         q |= Q(merged_into__assignments__unit_id=user.unit_id)

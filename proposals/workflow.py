@@ -23,6 +23,7 @@ from members.roles import Role, has_role
 from proposals.choices import AssignmentStatus as AS
 from proposals.choices import CosignerStatus, DeadlineKind, ReviewDecision, Source, UnitRole
 from proposals.choices import State as S
+from proposals.domain import groups
 from proposals.errors import InvalidTransition, NotPermitted
 
 if TYPE_CHECKING:
@@ -276,20 +277,20 @@ def _a(*states: str) -> frozenset[str]:
     return frozenset(states)
 
 
-HANDLING = _a(S.ASSIGNED, S.REHANDLING)
+HANDLING = groups.HANDLING
 
 ACTIONS: tuple[Action, ...] = (
     Action(
         "edit",
         gettext_lazy("修改"),
-        _a(S.DRAFT, S.RETURNED),
+        groups.EDITABLE,
         (PROPOSER,),
         records="内容与联名人变更",
     ),
     Action(
         "submit",
         gettext_lazy("提交"),
-        _a(S.DRAFT, S.RETURNED),
+        groups.EDITABLE,
         (PROPOSER,),
         (S.SUBMITTED,),
         _submit_ready,

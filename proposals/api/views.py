@@ -20,7 +20,7 @@ from cppcc.api.renderers import DOWNLOAD_RENDERERS
 from members.roles import Role, has_role
 from proposals import downloads, queries, workflow
 from proposals.api import serializers as s
-from proposals.choices import State
+from proposals.domain import groups
 from proposals.errors import InvalidTransition
 from proposals.filters import AssignmentFilterSet, ProposalFilterSet, ReminderFilterSet
 from proposals.history import timeline
@@ -148,7 +148,7 @@ class ProposalViewSet(
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         proposal = self.get_object()
-        if proposal.state not in (State.DRAFT, State.RETURNED):
+        if proposal.state not in groups.EDITABLE:
             raise InvalidTransition(_("只能删除草稿或退回修改的提案。"))
         workflow.check(request.user, "edit", proposal)
         drafting.withdraw(request.user, proposal.pk, reason=_("提案人删除草稿"))

@@ -22,7 +22,8 @@ from django.db.models import (
 )
 from django.http import QueryDict
 
-from proposals.choices import AssignmentStatus, Category, State
+from proposals.choices import AssignmentStatus, Category
+from proposals.domain import groups
 from proposals.filters import HANDLING_KINDS, AssignmentFilterSet, ProposalFilterSet
 from proposals.models import Assignment, Cosigner, Deadline, Proposal, Reply
 from proposals.views import OPEN_ASSIGNMENT_STATUSES, SORTS
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 Params = dict[str, list[str]]
 # Filed proposals: those with a number, whatever happened since.
-FILED_STATES = (State.FILED, State.ASSIGNED, State.REPLIED, State.REHANDLING, State.CLOSED)
 # Query-string keys that are not filters.
 NOT_FILTERS = ("sort", "page")
 
@@ -143,6 +143,6 @@ def compilation(user: User, session: Session) -> QuerySet[Proposal]:
     """A session's filed proposals the user may see, by category then number."""
     return (
         proposal_rows(user)
-        .filter(session=session, state__in=FILED_STATES, sequence__isnull=False)
+        .filter(session=session, state__in=groups.values(groups.FILED), sequence__isnull=False)
         .order_by(category_order(), "sequence", "id")
     )

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from committees.models import Session
 from committees.scoping import restrict_to_committees
 from cppcc.files import private_file_response
+from proposals.domain import groups
 from proposals.exports import jobs, sources
-from proposals.exports.sources import FILED_STATES, ExportParamsError
+from proposals.exports.sources import ExportParamsError
 from proposals.exports.word import proposal_docx as build_proposal_docx
 from proposals.exports.word import reply_letter_docx
 from proposals.models import ExportJob, Proposal, Reply
@@ -153,7 +154,7 @@ def _sessions_with_counts(user) -> list[Session]:
     )
     counts = dict(
         Proposal.objects.visible_to(user)
-        .filter(session__in=[s.pk for s in sessions], state__in=FILED_STATES)
+        .filter(session__in=[s.pk for s in sessions], state__in=groups.values(groups.FILED))
         .exclude(sequence__isnull=True)
         .values_list("session")
         .annotate(n=Count("pk"))

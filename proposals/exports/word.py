@@ -34,6 +34,7 @@ from docx.text.paragraph import Paragraph
 
 from committees.models import Committee, Session, chinese_number
 from proposals.choices import Category, Kind, Source, UnitRole
+from proposals.domain import groups
 from proposals.exports.columns import (
     active_assignments,
     confirmed_cosigners,
@@ -114,7 +115,7 @@ def chinese_date(day: datetime.date | datetime.datetime | None) -> str:
 def units_line(p: Proposal) -> str:
     """主办：A；会办：B、C — the units now handling the proposal."""
     parts = []
-    for role in (UnitRole.LEAD, UnitRole.CO, UnitRole.SEPARATE):
+    for role in groups.ROLE_ORDER:
         names = [str(a.unit) for a in active_assignments(p, role)]
         if names:
             parts.append(f"{UnitRole(role).label}：{'、'.join(names)}")

@@ -28,7 +28,8 @@ from committees.models import Committee, Session
 from committees.scoping import committee_ids, statistics_committee_ids
 from members.roles import Role, has_role
 from proposals import statistics
-from proposals.choices import Category, State
+from proposals.choices import Category
+from proposals.domain import groups
 from proposals.filters import HANDLING_KINDS, ProposalFilterSet
 from proposals.models import Deadline, Proposal
 from proposals.statistics import CommitteeFigures, ReplyStatus, Statistics, UnitWork
@@ -37,11 +38,6 @@ TOP_UNITS = 10
 OVERDUE_ROWS = 20
 ALL = "all"
 FIRST_YEAR, LAST_YEAR = 1949, 2100  # as the list's year filter accepts
-# What a supervisor's proposal list holds (proposals.visibility): figures counting
-# only proposals in these states link for supervisors too.
-HANDLING_STATES = frozenset(
-    {State.FILED, State.ASSIGNED, State.REPLIED, State.REHANDLING, State.CLOSED}
-)
 
 
 def may_see_dashboard(user) -> bool:
@@ -266,7 +262,9 @@ def tables(stats: Statistics, links: Links, *, units_url: str, more_units: bool)
                     [
                         Cell(
                             s.count,
-                            links(s.value in HANDLING_STATES, state=s.value, received="true"),
+                            links(  # a supervisor's list holds the filed ones (visibility)
+                                s.value in groups.FILED, state=s.value, received="true"
+                            ),
                         ),
                         Cell(s.share, percent=True),
                     ],

@@ -29,12 +29,12 @@ from django.utils.translation import gettext_lazy
 from committees.rules import reply_class_codes, rules_for_many
 from committees.workcalendar import ONE_DAY, WorkCalendar
 from members.roles import Role, has_role
-from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction, UnitRole
+from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction
+from proposals.domain import groups
 from proposals.filters import HANDLING_KINDS, ProposalFilterSet
 from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply
 from proposals.statistics import percent, received_proposals, scoped_proposals
 
-REPLYING_ROLES = (UnitRole.LEAD, UnitRole.SEPARATE)
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
 CLASS_PREFIX = "class_"
 
@@ -285,7 +285,7 @@ def unit_scorecard(
         assignments = assignments.filter(unit_id=getattr(user, "unit_id", None))
 
     active = ~Q(status=AssignmentStatus.REROUTED)
-    replying = active & Q(role__in=REPLYING_ROLES)
+    replying = active & Q(role__in=groups.values(groups.REPLYING_ROLES))
     decisive = Feedback.objects.filter(proposal=OuterRef("proposal"), is_decisive=True).order_by(
         "-round", "-pk"
     )

@@ -30,7 +30,7 @@ from committees.models import Committee, CommitteeEvent, Session
 from committees.scoping import committee_ids
 from members.models import User
 from members.roles import Role, has_role
-from proposals.choices import State
+from proposals.domain import groups
 from proposals.errors import DomainError, InvalidTransition, NotPermitted
 from proposals.locks import lock_proposal
 from proposals.models import AwardRound, AwardScore, Nomination, Proposal, default_rubric
@@ -40,7 +40,6 @@ from proposals.services.base import record_event
 Status = AwardRound.Status
 
 # A proposal can be nominated once it is filed (it has a number), whatever happened next.
-NOMINABLE_STATES = (State.FILED, State.ASSIGNED, State.REPLIED, State.REHANDLING, State.CLOSED)
 RUBRIC_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,29}$")
 RUBRIC_MAX_CRITERIA = 20
 RUBRIC_MAX_POINTS = 1000
@@ -363,7 +362,7 @@ def eligible_proposals(award_round: AwardRound) -> QuerySet[Proposal]:
     """Proposals that may be nominated in the round: filed or later, numbered, of the
     round's committee and session (or, without a session, of a session held that year)."""
     qs = Proposal.objects.filter(
-        committee_id=award_round.committee_id, state__in=NOMINABLE_STATES
+        committee_id=award_round.committee_id, state__in=groups.values(groups.FILED)
     ).exclude(number="")
     if award_round.session_id:
         return qs.filter(session_id=award_round.session_id)
@@ -385,7 +384,7 @@ def nominate(
             raise DomainError(_("请选择要推荐的提案。"), field="proposal") from None
         if p.committee_id != locked.committee_id:
             raise DomainError(_("只能推荐本政协的提案。"), field="proposal")
-        if p.state not in NOMINABLE_STATES or not p.number:
+        if p.state not in groups.FILED or not p.number:
             raise DomainError(_("只能推荐已立案（有案号）的提案。"), field="proposal")
         if not eligible_proposals(locked).filter(pk=p.pk).exists():
             raise DomainError(_("该提案不属于本次评选的年度或会次。"), field="proposal")

@@ -12,12 +12,12 @@ from committees.workcalendar import WorkCalendar
 from members.models import User
 from proposals import deadlines
 from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction, State
+from proposals.domain import groups
 from proposals.errors import DomainError
 from proposals.models import Deadline, Feedback, Proposal
 from proposals.notifications import notify, unit_contacts
 from proposals.services.base import action, record_event, require
 from proposals.services.drafting import _reload
-from proposals.services.handling import REPLYING_ROLES
 from proposals.workflow import feedback_givers
 
 
@@ -71,7 +71,7 @@ def _start_rehandling(step, p: Proposal, comment: str) -> None:
     p.handling_round += 1
     units = []
     for a in p.assignments.all():
-        if a.role not in REPLYING_ROLES or not a.is_active:
+        if a.role not in groups.REPLYING_ROLES or not a.is_active:
             continue
         previous = a.deadlines.filter(kind=DeadlineKind.REPLY).order_by("-due_date").first()
         if rules.rehandling_restarts_clock or previous is None:

@@ -22,6 +22,7 @@ from proposals.choices import (
     State,
     UnitRole,
 )
+from proposals.domain import groups
 from proposals.models import (
     Assignment,
     Communication,
@@ -36,8 +37,6 @@ from proposals.notifications import committee_staff, notify, unit_contacts
 from proposals.services.base import action, checked_upload, require
 from proposals.services.drafting import _reload
 from proposals.workflow import feedback_givers
-
-REPLYING_ROLES = (UnitRole.LEAD, UnitRole.SEPARATE)
 
 
 def _units(committee_id: int, ids: Iterable[int], field: str) -> list[HandlingUnit]:
@@ -360,7 +359,9 @@ def reply(
         outstanding = [
             x
             for x in p.assignments.all()
-            if x.role in REPLYING_ROLES and x.is_active and x.status != AssignmentStatus.REPLIED
+            if x.role in groups.REPLYING_ROLES
+            and x.is_active
+            and x.status != AssignmentStatus.REPLIED
         ]
         if not outstanding:
             p.state = State.REPLIED

@@ -11,6 +11,7 @@ from committees.rules import rules_for
 from members.models import User
 from proposals import workflow
 from proposals.choices import CosignerStatus, ReviewDecision, State
+from proposals.domain import groups
 from proposals.errors import DomainError, InvalidTransition
 from proposals.locks import lock_proposals
 from proposals.models import Attachment, Cosigner, Proposal, Review
@@ -126,9 +127,6 @@ def file(user: User, proposal: Proposal | int) -> Proposal:
     return _reload(proposal)
 
 
-MERGE_TARGET_STATES = (State.SUBMITTED, State.UNDER_REVIEW, State.FILED, State.ASSIGNED)
-
-
 def merge(
     user: User, proposal: Proposal | int, into: Proposal | int, comment: str = ""
 ) -> Proposal:
@@ -147,7 +145,7 @@ def merge(
             _("只能并入本政协的提案。"),
             "into",
         )
-        if target.state not in MERGE_TARGET_STATES or target.merged_into_id:
+        if target.state not in groups.MERGE_TARGETS or target.merged_into_id:
             raise InvalidTransition(
                 _("主提案当前状态为「{s}」，不能并入。").format(s=target.get_state_display())
             )

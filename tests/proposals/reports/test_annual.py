@@ -25,9 +25,12 @@ from tests.factories import World
 TODAY = datetime.date(2024, 11, 20)
 SEED = 7
 
-# The 2023 report of 太原市政协, section 一, word for word.
+# The 2023 report of 太原市政协, section 一, word for word — with the sentence on the
+# declined proposals forwarded as opinions that the report now adds (the seed report
+# does not give that figure; the demo world forwards 33 declined proposals).
 STATISTICS_2023 = (
-    "全年共收到提案743件，经审查立案618件，立案率83.18%。立案提案中，委员提案465件、集体提案153件。"
+    "全年共收到提案743件，经审查立案618件，立案率83.18%。不予立案的提案中，转为意见建议33件。"
+    "立案提案中，委员提案465件、集体提案153件。"
 )
 HANDLING_2023 = "78家承办单位认真协商办理，618件提案全部按时办结。"
 CATEGORIES_2023 = [
