@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from proposals.choices import (
     AssignmentStatus,
     Category,
-    DeadlineKind,
     ReminderAudience,
     ReminderKind,
     ReminderStatus,
@@ -24,6 +23,7 @@ from proposals.choices import (
     UnitRole,
 )
 from proposals.choices import Kind as ProposalKind
+from proposals.domain import groups
 from proposals.models import Assignment, Deadline, Proposal, Reminder
 from proposals.statistics import (
     FILED,
@@ -37,7 +37,6 @@ from proposals.statistics import (
     unit_work_q,
 )
 
-HANDLING_KINDS = (DeadlineKind.REPLY, DeadlineKind.CO_OPINION)
 MAX_ID = 2**63 - 1  # bigint: larger values would overflow in the database
 
 
@@ -60,7 +59,10 @@ class YearFilter(IdFilter):
 def overdue_deadlines(**outer) -> QuerySet[Deadline]:
     """Open reply/opinion deadlines already past, correlated by ``outer`` lookups."""
     return Deadline.objects.filter(
-        is_open=True, kind__in=HANDLING_KINDS, due_date__lt=timezone.localdate(), **outer
+        is_open=True,
+        kind__in=groups.values(groups.HANDLING_DEADLINES),
+        due_date__lt=timezone.localdate(),
+        **outer,
     )
 
 

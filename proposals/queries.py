@@ -1,11 +1,72 @@
 """Querysets ready for display: scoped by ``visible_to`` and prefetched so that
-representations and ``allowed_actions`` run a fixed number of queries per page."""
+representations and ``allowed_actions`` run a fixed number of queries per page.
+
+Also the one definition of an assignment's current deadline (an annotation that every
+assignment queryset here carries) and of each list's filter and order, shared by its
+page, the API and its Excel export.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
-from proposals.models import Assignment, Cosigner, Proposal, Reply
+from proposals.choices import AssignmentStatus
+from proposals.domain import groups
+from proposals.filters import AssignmentFilterSet
+from proposals.models import (
+    Assignment,
+    Cosigner,
+    Deadline,
+    Proposal,
+    ReassignmentRequest,
+    Reply,
+)
+
+# The proposal list's orderings (page and export).
+PROPOSAL_SORTS = {
+    "new": ("-id",),
+    "old": ("id",),
+    "number": ("number", "id"),
+    "submitted": ("-submitted_at", "-id"),
+    "title": ("title", "id"),
+}
+# The unit inbox's orderings (page and export): soonest due first, no deadline last.
+INBOX_SORTS = {
+    "due": (F("current_due").asc(nulls_last=True), "id"),
+    "new": ("-id",),
+}
+
+
+def with_current_deadline(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Annotate each assignment's current deadline: of its reply/opinion deadlines, the
+    open one due last, else (all met) the one due last. ``current_deadline_id`` and
+    ``current_due``; :func:`current_deadline` reads them."""
+    chosen = Deadline.objects.filter(
+        assignment=OuterRef("pk"), kind__in=groups.values(groups.HANDLING_DEADLINES)
+    ).order_by("-is_open", "-due_date", "-pk")
+    return assignments.annotate(
+        current_deadline_id=Subquery(chosen.values("pk")[:1]),
+        current_due=Subquery(chosen.values("due_date")[:1]),
+    )
+
+
+def current_deadline(assignment: Assignment) -> Deadline | None:
+    """The deadline :func:`with_current_deadline` chose, from the prefetched deadlines.
+
+    An assignment loaded without the annotation raises ``AttributeError``: every
+    queryset that shows due dates must go through ``with_current_deadline``.
+    """
+    wanted = assignment.current_deadline_id
+    if wanted is None:
+        return None
+    return next((d for d in assignment.deadlines.all() if d.pk == wanted), None)
+
+
+def assignment_rows() -> QuerySet[Assignment]:
+    """Assignments as lists and representations show them: unit, deadlines, the current one."""
+    return with_current_deadline(
+        Assignment.objects.select_related("unit").prefetch_related("deadlines")
+    )
 
 
 def _cosigners() -> Prefetch:
@@ -30,15 +91,12 @@ def _proposals(user, assignments: QuerySet[Assignment]) -> QuerySet[Proposal]:
 
 
 def proposal_list(user) -> QuerySet[Proposal]:
-    assignments = Assignment.objects.select_related("unit").prefetch_related("deadlines")
-    return _proposals(user, assignments).prefetch_related("reviews", "feedback")
+    return _proposals(user, assignment_rows()).prefetch_related("reviews", "feedback")
 
 
 def proposal_detail(user) -> QuerySet[Proposal]:
     replies = Reply.objects.select_related("assignment__unit")
-    assignments = Assignment.objects.select_related("unit").prefetch_related(
-        "deadlines", Prefetch("replies", queryset=replies)
-    )
+    assignments = assignment_rows().prefetch_related(Prefetch("replies", queryset=replies))
     return (
         _proposals(user, assignments)
         .select_related("forwarded_to", "transferred_to")
@@ -48,14 +106,34 @@ def proposal_detail(user) -> QuerySet[Proposal]:
 
 def assignment_list(user) -> QuerySet[Assignment]:
     return (
-        Assignment.objects.visible_to(user)
+        with_current_deadline(Assignment.objects.visible_to(user))
         .select_related("unit", "proposal__committee")
         .prefetch_related(
             "deadlines",
-            Prefetch(
-                "proposal__assignments",
-                queryset=Assignment.objects.select_related("unit"),
-            ),
+            # The siblings only feed the workflow rules (roles, statuses), not due dates.
+            Prefetch("proposal__assignments", queryset=Assignment.objects.select_related("unit")),
             "proposal__deadlines",
         )
     )
+
+
+def reassignment_requests() -> QuerySet[ReassignmentRequest]:
+    return ReassignmentRequest.objects.prefetch_related(
+        Prefetch("assignment", queryset=assignment_rows())
+    )
+
+
+def inbox(user, data, sort: str) -> tuple[AssignmentFilterSet, QuerySet[Assignment]]:
+    """The unit inbox: its bound filterset and its rows, ordered by ``sort``
+    (``INBOX_SORTS``). Without filters (or with invalid ones), the open work.
+
+    One definition for the page and its Excel export, ordered in SQL, so both agree
+    at any length.
+    """
+    base = assignment_list(user).exclude(status=AssignmentStatus.REROUTED)
+    filterset = AssignmentFilterSet(data or None, queryset=base)
+    if filterset.is_bound and filterset.is_valid():
+        rows = filterset.qs
+    else:
+        rows = base.filter(status__in=groups.values(groups.OPEN_ASSIGNMENTS))
+    return filterset, rows.order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["due"]))

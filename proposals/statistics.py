@@ -311,10 +311,9 @@ def satisfaction_q(dimension: str, value: str) -> Q:
 
 def _overdue_deadlines(today: datetime.date, **outer) -> QuerySet[Deadline]:
     """Open reply/opinion deadlines already past on ``today``, correlated by ``outer``."""
-    from proposals.filters import HANDLING_KINDS  # the filters import this module
 
     return Deadline.objects.filter(
-        is_open=True, kind__in=HANDLING_KINDS, due_date__lt=today, **outer
+        is_open=True, kind__in=groups.values(groups.HANDLING_DEADLINES), due_date__lt=today, **outer
     )
 
 

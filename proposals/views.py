@@ -26,33 +26,19 @@ from cppcc import uploads
 from members.roles import Role, has_role
 from proposals import forms as f
 from proposals import queries, workflow
-from proposals.api.serializers import current_deadline
-from proposals.choices import AssignmentStatus, DeadlineKind, RequestStatus, State, UnitRole
+from proposals.choices import DeadlineKind, RequestStatus, State, UnitRole
 from proposals.errors import DomainError
 from proposals.filters import (
-    AssignmentFilterSet,
     ProposalFilterSet,
     ReminderFilterSet,
     overdue_deadlines,
 )
 from proposals.history import timeline
 from proposals.models import Notification, Proposal, ReassignmentRequest, Reminder
+from proposals.queries import current_deadline
 from proposals.services import drafting, feedback, handling, review, supervision
 
 PAGE_SIZE = 20
-# What still needs the unit's work (the inbox's default view).
-OPEN_ASSIGNMENT_STATUSES = (
-    AssignmentStatus.ASSIGNED,
-    AssignmentStatus.ACCEPTED,
-    AssignmentStatus.REROUTE_REQUESTED,
-)
-SORTS = {
-    "new": ("-id",),
-    "old": ("id",),
-    "number": ("number", "id"),
-    "submitted": ("-submitted_at", "-id"),
-    "title": ("title", "id"),
-}
 
 
 def sorting(request: HttpRequest, options: dict[str, tuple[str, tuple]]) -> dict:
@@ -118,7 +104,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     humanize_filters(filterset.form, request.user)
     items = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     sort = request.GET.get("sort", "new")
-    items = items.order_by(*SORTS.get(sort, SORTS["new"]))
+    items = items.order_by(*queries.PROPOSAL_SORTS.get(sort, queries.PROPOSAL_SORTS["new"]))
     page = paginate(request, items)
     workflow.attach_rules(page.object_list)
     counts = dict(
@@ -155,19 +141,15 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 def assignment_inbox(request: HttpRequest) -> HttpResponse:
     """A unit's assignments, soonest due first, coloured by urgency."""
     today = timezone.localdate()
-    base = queries.assignment_list(request.user).exclude(status=AssignmentStatus.REROUTED)
     params = request.GET.copy()
     sort = params.pop("sort", ["due"])[-1]
     params.pop("page", None)
-    filterset = AssignmentFilterSet(params or None, queryset=base)
+    filterset, items = queries.inbox(request.user, params, sort)
     humanize_filters(filterset.form, request.user)
-    items = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else base.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
-    )
-    rows, calendars = [], {}
-    for a in items.order_by("-id")[:500]:
+    page = paginate(request, items)
+    calendars: dict[int, WorkCalendar] = {}
+    rows = []
+    for a in page.object_list:
         deadline = current_deadline(a)
         committee_id = a.proposal.committee_id
         if committee_id not in calendars:
@@ -181,19 +163,14 @@ def assignment_inbox(request: HttpRequest) -> HttpResponse:
                 "reroute_days": reroute_days_left(a, today, calendar),
             }
         )
-    if sort == "new":
-        rows.sort(key=lambda r: -r["assignment"].pk)
-    else:
-        rows.sort(
-            key=lambda r: (r["deadline"] is None, r["deadline"].due_date if r["deadline"] else None)
-        )
+    page.object_list = rows
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "proposals/inbox.html",
         {
-            "page": paginate(request, rows),
+            "page": page,
             "filterset": filterset,
             "sort": sort,
             "query": query.urlencode(),

@@ -34,8 +34,7 @@ from proposals.models import (
     Reply,
     Review,
 )
-
-HANDLING_DEADLINES = (DeadlineKind.REPLY, DeadlineKind.CO_OPINION)
+from proposals.queries import current_deadline
 
 
 class RefSerializer(serializers.Serializer):
@@ -73,14 +72,6 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "warning",
             "computation",
         ]
-
-
-def current_deadline(assignment: Assignment) -> Deadline | None:
-    """The assignment's reply or opinion deadline now: the open one, else the latest."""
-    handling = [d for d in assignment.deadlines.all() if d.kind in HANDLING_DEADLINES]
-    open_ones = [d for d in handling if d.is_open]
-    pool = open_ones or handling
-    return max(pool, key=lambda d: (d.due_date, d.pk)) if pool else None
 
 
 class AssignmentBriefSerializer(serializers.ModelSerializer):

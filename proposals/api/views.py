@@ -356,9 +356,8 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         assignment = self.get_object()
         data = body(s.ReasonSerializer, request)
         created = handling.request_reassignment(request.user, assignment, data["reason"])
-        return Response(
-            s.ReassignmentRequestSerializer(created).data, status=status.HTTP_201_CREATED
-        )
+        fresh = queries.reassignment_requests().get(pk=created.pk)
+        return Response(s.ReassignmentRequestSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="沟通记录 · record a communication with the proposer",
@@ -435,11 +434,7 @@ class ReassignmentRequestViewSet(viewsets.ReadOnlyModelViewSet):
         if not has_role(self.request.user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR, Role.UNIT):
             return ReassignmentRequest.objects.none()
         assignments = queries.assignment_list(self.request.user)
-        return (
-            ReassignmentRequest.objects.filter(assignment__in=assignments.values("pk"))
-            .select_related("assignment__unit")
-            .prefetch_related("assignment__deadlines")
-        )
+        return queries.reassignment_requests().filter(assignment__in=assignments.values("pk"))
 
     def _decide(self, request: Request, approve: bool) -> Response:
         item = self.get_object()

@@ -6,7 +6,7 @@ A test (tests/proposals/domain/test_groups.py) fails when a module outside
 
 from __future__ import annotations
 
-from proposals.choices import State, UnitRole
+from proposals.choices import AssignmentStatus, DeadlineKind, State, UnitRole
 
 # Still the proposer's to change: a draft, or a proposal returned for revision.
 EDITABLE = frozenset({State.DRAFT, State.RETURNED})
@@ -29,6 +29,14 @@ MERGE_TARGETS = frozenset({State.SUBMITTED, State.UNDER_REVIEW, State.FILED, Sta
 
 # Units that answer with a reply letter (主办, 分办); co-handling units give opinions.
 REPLYING_ROLES = frozenset({UnitRole.LEAD, UnitRole.SEPARATE})
+# The deadlines a unit works to (答复, 会办意见): what "due" and "overdue" mean for it.
+HANDLING_DEADLINES = frozenset({DeadlineKind.REPLY, DeadlineKind.CO_OPINION})
+
+# Still needs the unit's work (the inbox's default view).
+OPEN_ASSIGNMENTS = frozenset(
+    {AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED, AssignmentStatus.REROUTE_REQUESTED}
+)
+
 # How units are listed: the lead unit first, always.
 ROLE_ORDER = (UnitRole.LEAD, UnitRole.CO, UnitRole.SEPARATE)
 

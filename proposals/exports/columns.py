@@ -12,7 +12,6 @@ from typing import TypeVar
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proposals.api.serializers import current_deadline
 from proposals.choices import (
     AssignmentStatus,
     Category,
@@ -26,6 +25,7 @@ from proposals.choices import (
 )
 from proposals.exports.xlsx import DATE, DATETIME, INT, Column
 from proposals.models import Assignment, Proposal, Reply
+from proposals.queries import current_deadline
 
 T = TypeVar("T")
 LIST_SEPARATOR = "、"

@@ -11,22 +11,19 @@ from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
-    F,
     IntegerField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.http import QueryDict
 
-from proposals.choices import AssignmentStatus, Category
+from proposals import queries
+from proposals.choices import Category
 from proposals.domain import groups
-from proposals.filters import HANDLING_KINDS, AssignmentFilterSet, ProposalFilterSet
-from proposals.models import Assignment, Cosigner, Deadline, Proposal, Reply
-from proposals.views import OPEN_ASSIGNMENT_STATUSES, SORTS
+from proposals.filters import ProposalFilterSet
+from proposals.models import Assignment, Cosigner, Proposal, Reply
 
 if TYPE_CHECKING:
     from committees.models import Session
@@ -84,7 +81,9 @@ def proposal_rows(user: User) -> QuerySet[Proposal]:
     reads: ``queries.proposal_list`` prefetches ten relations for the page's buttons, and
     building those per row costs more than the rest of the export."""
     replies = Prefetch("replies", queryset=Reply.objects.order_by("round", "id"))
-    assignments = Assignment.objects.select_related("unit").prefetch_related(replies)
+    assignments = queries.with_current_deadline(
+        Assignment.objects.select_related("unit").prefetch_related(replies, "deadlines")
+    )
     return (
         Proposal.objects.visible_to(user)
         .select_related("committee", "session", "proposer", "organization", "sector", "topic")
@@ -100,33 +99,19 @@ def proposals(user: User, params: Params) -> QuerySet[Proposal]:
     if filterset.is_bound and not filterset.is_valid():
         raise _invalid(filterset.form)
     items = filterset.qs if filterset.is_bound else base
-    order = SORTS.get(_sort(params, "new"), SORTS["new"])
+    order = queries.PROPOSAL_SORTS.get(_sort(params, "new"), queries.PROPOSAL_SORTS["new"])
     return items.order_by(*order)
 
 
 def assignments(user: User, params: Params) -> QuerySet[Assignment]:
-    """The unit inbox (``proposals:inbox``) for this query string: without filters, the
-    open work; sorted by due date (no deadline last) or newest first."""
-    base = (
-        Assignment.objects.visible_to(user)
-        .exclude(status=AssignmentStatus.REROUTED)
-        .select_related("unit", "proposal__proposer", "proposal__organization")
-        .prefetch_related("deadlines", "replies")
-    )
+    """The unit inbox (``queries.inbox``, as ``proposals:inbox`` shows it) for this query
+    string, prefetched for export."""
     data = _filter_data(params)
-    filterset = AssignmentFilterSet(data or None, queryset=base)
+    filterset, rows = queries.inbox(user, data, _sort(params, "due"))
     if filterset.is_bound and not filterset.is_valid():
         raise _invalid(filterset.form)
-    items = filterset.qs if filterset.is_bound else base.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
-    if _sort(params, "due") == "new":
-        return items.order_by("-id")
-    # The due date the inbox shows (``current_deadline``): the open reply/opinion
-    # deadline with the latest date, else the latest closed one.
-    due = Deadline.objects.filter(assignment=OuterRef("pk"), kind__in=HANDLING_KINDS).order_by(
-        "-is_open", "-due_date", "-pk"
-    )
-    return items.annotate(due=Subquery(due.values("due_date")[:1])).order_by(
-        F("due").asc(nulls_last=True), "id"
+    return rows.select_related("proposal__proposer", "proposal__organization").prefetch_related(
+        "replies"
     )
 
 

@@ -30,7 +30,7 @@ from members.roles import Role, has_role
 from proposals import statistics
 from proposals.choices import Category
 from proposals.domain import groups
-from proposals.filters import HANDLING_KINDS, ProposalFilterSet
+from proposals.filters import ProposalFilterSet
 from proposals.models import Deadline, Proposal
 from proposals.statistics import CommitteeFigures, ReplyStatus, Statistics, UnitWork
 
@@ -487,7 +487,7 @@ def overdue_rows(
     deadlines = (
         Deadline.objects.filter(
             is_open=True,
-            kind__in=HANDLING_KINDS,
+            kind__in=groups.values(groups.HANDLING_DEADLINES),
             due_date__lt=today,
             proposal__in=shown.values("pk"),
         )

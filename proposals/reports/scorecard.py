@@ -31,7 +31,7 @@ from committees.workcalendar import ONE_DAY, WorkCalendar
 from members.roles import Role, has_role
 from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction
 from proposals.domain import groups
-from proposals.filters import HANDLING_KINDS, ProposalFilterSet
+from proposals.filters import ProposalFilterSet
 from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply
 from proposals.statistics import percent, received_proposals, scoped_proposals
 
@@ -312,7 +312,7 @@ def unit_scorecard(
                         Deadline.objects.filter(
                             assignment=OuterRef("pk"),
                             is_open=True,
-                            kind__in=HANDLING_KINDS,
+                            kind__in=groups.values(groups.HANDLING_DEADLINES),
                             due_date__lt=today,
                         )
                     )

@@ -216,7 +216,7 @@ def decide_reassignment(
             )
             rules = rules_for(p.committee_id, p.session_id)
             old_reply = a.deadlines.filter(
-                kind__in=[DeadlineKind.REPLY, DeadlineKind.CO_OPINION]
+                kind__in=groups.values(groups.HANDLING_DEADLINES)
             ).first()
             reply_start = (
                 step.today

@@ -28,7 +28,7 @@ def production_modules():
 
 
 def enum_members(node: ast.AST) -> list[str]:
-    """``State.X`` / ``UnitRole.X`` elements of a tuple, list or set literal."""
+    """``State.X`` / ``UnitRole.X`` / ``DeadlineKind.X`` elements of a literal collection."""
     if not isinstance(node, ast.Tuple | ast.List | ast.Set):
         return []
     return [
@@ -36,7 +36,7 @@ def enum_members(node: ast.AST) -> list[str]:
         for e in node.elts
         if isinstance(e, ast.Attribute)
         and isinstance(e.value, ast.Name)
-        and e.value.id in ("State", "UnitRole")
+        and e.value.id in ("State", "UnitRole", "DeadlineKind")
     ]
 
 

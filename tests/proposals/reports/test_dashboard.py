@@ -176,6 +176,7 @@ def test_every_figure_links_to_the_list_that_counts_the_same(client, small):
     assert params == {
         "received",
         "filed",
+        "forwarded",
         "state",
         "category",
         "source",
