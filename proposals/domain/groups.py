@@ -37,6 +37,9 @@ OPEN_ASSIGNMENTS = frozenset(
     {AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED, AssignmentStatus.REROUTE_REQUESTED}
 )
 
+# Every deadline a unit is reminded of: its work, and its window to ask for re-routing.
+UNIT_DEADLINES = HANDLING_DEADLINES | {DeadlineKind.REROUTE_WINDOW}
+
 # How units are listed: the lead unit first, always.
 ROLE_ORDER = (UnitRole.LEAD, UnitRole.CO, UnitRole.SEPARATE)
 

@@ -42,7 +42,6 @@ from proposals.reminders.policy import (
 )
 
 BATCH_SIZE = 1000
-UNIT_KINDS = (DeadlineKind.REPLY, DeadlineKind.CO_OPINION, DeadlineKind.REROUTE_WINDOW)
 
 Dispatch = Callable[[list[int]], None]
 
