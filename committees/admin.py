@@ -2,7 +2,7 @@
 
 Superusers see every committee; an administrator (group ``admin`` with ``is_staff``)
 sees and edits only their own committee's rows (:class:`CommitteeScopedAdmin`).
-Rule sets and calendar overrides are saved through ``proposals.services.configuration``
+Rule sets and calendar overrides are saved through ``committees.services``
 so that every change is validated, logged and open due dates are recomputed.
 """
 
@@ -29,14 +29,14 @@ from committees.models import (
     Topic,
 )
 from committees.scoping import committee_ids, restrict_to_committees
-from members.roles import Role, has_role
-from proposals.choices import Category
-from proposals.errors import DomainError
-from proposals.services.configuration import (
+from committees.services import (
     delete_calendar_days,
     save_rule_set,
     set_calendar_days,
 )
+from cppcc.errors import DomainError
+from members.roles import Role, has_role
+from proposals.choices import Category
 
 
 def _is_committee_owned(model: type[Model]) -> bool:

@@ -322,7 +322,7 @@ class RuleSet(CommitteeOwned):
         return f"{self.committee} · {scope} · v{self.version}"
 
     def clean(self) -> None:
-        from committees.rules import validate_rule_set
+        from committees.rules import validate_rule_set  # rules read these models
 
         validate_rule_set(self)
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from committees.models import Committee
 from members.roles import Role, has_role
 
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ def statistics_committee_ids(user: User | None) -> set[int] | None:
         return own
     if not has_role(user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR):
         return own
-    from committees.models import Committee
-
     children = Committee.objects.filter(parent_id__in=own).values_list("id", flat=True)
     return own | set(children)
 

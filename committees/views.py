@@ -1,6 +1,6 @@
 """Administrators' settings pages: the committee's rule sets and its holiday calendar.
 
-Every change goes through ``proposals.services.configuration`` (validated, logged,
+Every change goes through ``committees.services`` (validated, logged,
 open due dates recomputed); these views only turn forms into calls and errors back
 into form errors. How many due dates moved is read from the ``deadlines_recomputed``
 committee events the service wrote.
@@ -23,15 +23,15 @@ from django.views.decorators.http import require_http_methods
 from committees.forms import CalendarBulkForm, CalendarDayForm, RuleSetForm, parse_day
 from committees.models import CalendarOverride, CommitteeEvent, RuleSet, Session
 from committees.rules import rules_for
-from committees.workcalendar import WorkCalendar
-from members.views import admin_required
-from proposals.errors import DomainError
-from proposals.services.configuration import (
+from committees.services import (
     delete_calendar_days,
     save_rule_set,
     set_calendar_days,
     set_calendar_year_complete,
 )
+from committees.workcalendar import WorkCalendar
+from cppcc.errors import DomainError
+from members.views import admin_required
 
 # Copied from the default rule set when a session gets its own.
 COPIED_FIELDS = [*RuleSetForm.Meta.fields]

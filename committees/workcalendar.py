@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import chinese_calendar
 from django.db.models import Q
 
+from committees.models import CalendarOverride, CalendarYear
+
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -45,7 +47,6 @@ class WorkCalendar:
     @classmethod
     def for_committee(cls, committee_id: int | None) -> WorkCalendar:
         """Global overrides plus the committee's own (which win on the same date)."""
-        from committees.models import CalendarOverride, CalendarYear
 
         scope = Q(committee_id__isnull=True)
         if committee_id is not None:

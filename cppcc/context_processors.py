@@ -3,14 +3,13 @@
 from django.http import HttpRequest
 
 from members.roles import Role, roles_of
+from proposals.models import Notification
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from proposals.models import Notification
-
     roles = roles_of(user)
     return {
         "nav": {

@@ -20,11 +20,11 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from committees.scoping import restrict_to_committees
+from cppcc.api.common import body
 from members import serializers as s
 from members import services, tokens
 from members.models import ApiToken, Member, User
 from members.roles import Role, has_role
-from proposals.api.views import body
 
 
 class LoginRateThrottle(ScopedRateThrottle):

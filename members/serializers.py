@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cppcc.api.common import RefSerializer
 from members.models import Member, User
 from members.roles import Role
-from proposals.api.serializers import RefSerializer
 
 MAX_ID = 2**63 - 1  # bigint: larger values would overflow in the database
 

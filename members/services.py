@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from committees.models import Committee, HandlingUnit, Organization, Sector
 from committees.scoping import committee_ids
+from cppcc.errors import DomainError, NotPermitted
 from members.models import Member, User
 from members.roles import Role, forget_roles, has_role
-from proposals.errors import DomainError, NotPermitted
 
 # Which profile link each role needs; any other role must not carry it.
 ROLE_LINKS = {Role.MEMBER: "member", Role.UNIT: "unit", Role.COLLECTIVE: "organization"}

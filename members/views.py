@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees.models import Sector
+from cppcc.errors import DomainError
 from members import imports, services
 from members.forms import ImportUploadForm
 from members.roles import Role, has_role
-from proposals.errors import DomainError
 
 SESSION_KEY = "members_import"
 SIGNING_SALT = "members.views.import"

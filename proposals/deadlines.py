@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from committees.models import Committee, CommitteeEvent, RuleSet
 from committees.rules import rules_for
 from committees.workcalendar import Stretch, WorkCalendar
+from cppcc.errors import DomainError
 from proposals.choices import DeadlineKind
-from proposals.errors import DomainError
 from proposals.models import Assignment, Deadline, Proposal, ProposalEvent
 
 WORKDAYS = "workdays"

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
-
+from cppcc import jobs
 from members.models import User
 from members.roles import Role
 from proposals.models import Notification, Proposal
@@ -29,9 +28,7 @@ def notify(users: Iterable[User | int], proposal: Proposal | None, verb: str, me
     )
     ids = [row.pk for row in rows if row.pk is not None]
     if ids:
-        from proposals.tasks import email_notifications
-
-        transaction.on_commit(lambda: email_notifications.delay(ids))
+        jobs.after_commit("proposals.tasks.email_notifications", ids)
 
 
 def committee_staff(committee_id: int) -> list[int]:

@@ -9,6 +9,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from proposals.models import Notification
+from proposals.reminders import delivery, sweep
+from proposals.services import feedback
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
@@ -39,18 +41,14 @@ def email_notifications(self, notification_ids: list[int]) -> int:
 @shared_task
 def close_expired_feedback_windows() -> list[int]:
     """Close proposals whose feedback window passed without the lead proposer's word."""
-    from proposals.services.feedback import close_expired_feedback_windows as close_expired
-
-    return close_expired()
+    return feedback.close_expired_feedback_windows()
 
 
 @shared_task(acks_late=True)
 def sweep_reminders(today: str | None = None) -> dict:
     """Beat's daily sweep: record today's reminders and queue their delivery."""
-    from proposals.reminders.sweep import sweep
-
     day = datetime.date.fromisoformat(today) if today else None
-    result = sweep(day)
+    result = sweep.sweep(day)
     return {
         "today": result.today.isoformat(),
         "scanned": result.scanned,
@@ -63,14 +61,11 @@ def sweep_reminders(today: str | None = None) -> dict:
 @shared_task(acks_late=True)
 def deliver_reminders(ids: list[int]) -> dict[str, int]:
     """Deliver outbox rows; safe to run twice for the same ids."""
-    from proposals.reminders.delivery import deliver_many
-
-    return deliver_many(ids)
+    return delivery.deliver_many(ids)
 
 
 @shared_task
 def deliver_due_reminders() -> int:
     """Every few minutes: retries that are due, and rows a crash left pending."""
-    from proposals.reminders.sweep import Calendars, enqueue_delivery, hand_over_pending
-
-    return hand_over_pending(timezone.now(), Calendars(timezone.localdate()), enqueue_delivery)
+    calendars = sweep.Calendars(timezone.localdate())
+    return sweep.hand_over_pending(timezone.now(), calendars, sweep.enqueue_delivery)

@@ -21,13 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from committees.models import Committee, HandlingUnit, Organization, Sector, Session
+from committees.scoping import restrict_to_committees, statistics_committee_ids
 from committees.workcalendar import WorkCalendar
 from cppcc import uploads
+from cppcc.errors import DomainError
 from members.roles import Role, has_role
 from proposals import forms as f
 from proposals import queries, workflow
 from proposals.choices import DeadlineKind, RequestStatus, State, UnitRole
-from proposals.errors import DomainError
 from proposals.filters import (
     ProposalFilterSet,
     ReminderFilterSet,
@@ -70,9 +72,6 @@ def paginate(request: HttpRequest, items, size: int = PAGE_SIZE):
 
 def humanize_filters(form, user) -> None:
     """Show id filters as choices of the user's committees (the filterset stays one)."""
-    from committees.models import Committee, HandlingUnit, Organization, Sector, Session
-    from committees.scoping import restrict_to_committees, statistics_committee_ids
-
     ids = statistics_committee_ids(user)
     committees = Committee.objects.all() if ids is None else Committee.objects.filter(pk__in=ids)
     sources = {

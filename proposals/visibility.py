@@ -69,6 +69,7 @@ class AssignmentQuerySet(models.QuerySet):
             return self if ids is None else self.filter(proposal__committee_id__in=ids)
         if Role.UNIT in roles and user.unit_id:
             return self.filter(unit_id=user.unit_id)
+        # proposals.models builds its managers from this module: import it when called.
         from proposals.models import Proposal
 
         return self.filter(proposal__in=Proposal.objects.visible_to(user))

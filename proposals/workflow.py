@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from committees.rules import rules_for, rules_for_many
+from cppcc.errors import InvalidTransition, NotPermitted
 from members.roles import Role, has_role
 from proposals.choices import AssignmentStatus as AS
 from proposals.choices import CosignerStatus, DeadlineKind, ReviewDecision, Source, UnitRole
 from proposals.choices import State as S
 from proposals.domain import groups
-from proposals.errors import InvalidTransition, NotPermitted
 
 if TYPE_CHECKING:
     from members.models import User
@@ -168,8 +169,6 @@ def rules_of(proposal: Proposal):
     """The proposal's rule set, cached on the object (lists attach them in one query)."""
     cached = getattr(proposal, "_rules", None)
     if cached is None:
-        from committees.rules import rules_for
-
         cached = rules_for(proposal.committee_id, proposal.session_id)
         proposal._rules = cached
     return cached
@@ -177,8 +176,6 @@ def rules_of(proposal: Proposal):
 
 def attach_rules(proposals) -> None:
     """Give every proposal of a page its rule set with one query."""
-    from committees.rules import rules_for_many
-
     proposals = list(proposals)
     found = rules_for_many({(p.committee_id, p.session_id) for p in proposals})
     for p in proposals:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: install, lint, check generated docs and
-# migrations, then pytest on PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379).
+# migrations and the import contracts, then pytest on PostgreSQL (127.0.0.1:5432) and
+# Redis (127.0.0.1:6379).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,9 @@ fi
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+
+echo "== import contracts (pyproject.toml [tool.importlinter])"
+.venv/bin/lint-imports --no-cache
 
 echo "== migrations and generated docs are up to date"
 .venv/bin/python manage.py makemigrations --check --dry-run > /dev/null

@@ -14,11 +14,11 @@ from django.test import Client
 from django.urls import reverse
 
 from committees.models import CalendarOverride, CommitteeEvent, RuleSet, Topic
+from committees.services import save_rule_set, set_calendar_days
 from members.models import User
 from members.tokens import issue as issue_token
 from proposals.choices import DeadlineKind
 from proposals.models import Deadline, Notification, Proposal, ProposalEvent
-from proposals.services.configuration import save_rule_set, set_calendar_days
 from tests import flows
 from tests.factories import UserFactory, World
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cppcc.api.common import RefSerializer
 from proposals import workflow
 from proposals.choices import (
     CommunicationKind,
@@ -35,13 +36,6 @@ from proposals.models import (
     Review,
 )
 from proposals.queries import current_deadline
-
-
-class RefSerializer(serializers.Serializer):
-    """A related object as ``{"id", "name"}``."""
-
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField(source="__str__")
 
 
 class CosignerSerializer(serializers.ModelSerializer):

@@ -16,22 +16,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from committees.models import Organization
+from cppcc.api.common import body
 from cppcc.api.renderers import DOWNLOAD_RENDERERS
+from cppcc.errors import InvalidTransition
 from members.roles import Role, has_role
 from proposals import downloads, queries, workflow
 from proposals.api import serializers as s
 from proposals.domain import groups
-from proposals.errors import InvalidTransition
 from proposals.filters import AssignmentFilterSet, ProposalFilterSet, ReminderFilterSet
 from proposals.history import timeline
 from proposals.models import Notification, Proposal, ReassignmentRequest, Reminder
 from proposals.services import drafting, feedback, handling, review, supervision
-
-
-def body(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def if_match_version(request: Request) -> int | None:

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import CommitteeEvent
+from cppcc.errors import DomainError, InvalidTransition, NotPermitted
 from members.roles import Role, has_role
 from proposals.awards import forms as f
 from proposals.awards.queries import rounds_visible_to
-from proposals.errors import DomainError, InvalidTransition, NotPermitted
 from proposals.models import AwardRound, AwardScore, Nomination, Proposal
 from proposals.services import awards
 

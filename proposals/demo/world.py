@@ -46,6 +46,7 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.crypto import RANDOM_STRING_CHARS
 
+from committees import services as configuration
 from committees.models import (
     Committee,
     CommitteeEvent,
@@ -92,7 +93,7 @@ from proposals.models import (
     Supervision,
     UnitOpinion,
 )
-from proposals.services import configuration, drafting, feedback, handling, review, supervision
+from proposals.services import drafting, feedback, handling, review, supervision
 
 DEMO_PASSWORD = "demo12345"
 # The live part looks back up to ~190 days; from this date on none of it falls in 2023

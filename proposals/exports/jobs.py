@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Session
 from committees.scoping import restrict_to_committees
+from cppcc import jobs as background
 from members.roles import Role, has_role
 from proposals.exports import sources
 from proposals.exports.columns import ASSIGNMENT_COLUMNS, PROPOSAL_COLUMNS
@@ -228,20 +229,16 @@ def start_export(user: User, kind: str, params: Params) -> ExportJob:
     job = ExportJob.objects.create(
         user=user, kind=kind, params=params, filename=export.filename(user, params)
     )
-    transaction.on_commit(partial(enqueue, job.pk))
+    background.after_commit(
+        "proposals.exports.tasks.build_export", job.pk, on_error=partial(queue_failed, job.pk)
+    )
     return job
 
 
-def enqueue(job_id: int) -> None:
-    """Send the job to the workers (in-process without a broker); a broker that cannot be
-    reached fails the job with a message instead of the request."""
-    from proposals.exports.tasks import build_export
-
-    try:
-        build_export.delay(job_id)
-    except Exception:
-        logger.exception("export job %s could not be queued", job_id)
-        _finish(job_id, ExportJob.Status.FAILED, error=_("后台任务队列暂不可用，请稍后重试。"))
+def queue_failed(job_id: int, exc: Exception) -> None:
+    """A broker that cannot be reached fails the job with a message, not the request."""
+    logger.error("export job %s could not be queued", job_id, exc_info=exc)
+    _finish(job_id, ExportJob.Status.FAILED, error=_("后台任务队列暂不可用，请稍后重试。"))
 
 
 def _update(job_id: int, **fields) -> None:

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from proposals.exports import jobs
+
 
 @shared_task(acks_late=True, ignore_result=True)
 def build_export(job_id: int) -> str:
     """Build the job's file, recording progress as it goes; ends done or failed."""
-    from proposals.exports.jobs import run_job
-
-    return run_job(job_id)
+    return jobs.run_job(job_id)
 
 
 @shared_task(ignore_result=True)
 def purge_old_exports() -> int:
     """Daily (beat): delete export jobs and files older than EXPORT_KEEP_DAYS."""
-    from proposals.exports.jobs import purge_old_exports as purge
-
-    return purge()
+    return jobs.purge_old_exports()

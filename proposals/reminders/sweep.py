@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from committees.workcalendar import WorkCalendar
+from cppcc import jobs
 from members.models import User
 from members.roles import Role
 from proposals.choices import CosignerStatus, DeadlineKind, ReminderKind, ReminderStatus, State
@@ -437,6 +438,4 @@ def hand_over_pending(
 
 def enqueue_delivery(ids: list[int]) -> None:
     """Queue delivery once the rows are committed (at once outside a transaction)."""
-    from proposals.tasks import deliver_reminders
-
-    transaction.on_commit(lambda: deliver_reminders.delay(ids))
+    jobs.after_commit("proposals.tasks.deliver_reminders", ids)

@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from committees.models import Committee, CommitteeEvent, Session
 from committees.scoping import committee_ids
+from cppcc.errors import DomainError, InvalidTransition, NotPermitted
 from members.models import User
 from members.roles import Role, has_role
 from proposals.domain import groups
-from proposals.errors import DomainError, InvalidTransition, NotPermitted
 from proposals.locks import lock_proposal
 from proposals.models import AwardRound, AwardScore, Nomination, Proposal, default_rubric
 from proposals.notifications import notify

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cppcc import uploads
+from cppcc.errors import DomainError, StaleVersion
 from members.models import User
 from proposals import workflow
-from proposals.errors import DomainError, StaleVersion
 from proposals.locks import lock_proposal
 from proposals.models import Assignment, Proposal, ProposalEvent
 

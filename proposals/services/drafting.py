@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Organization, Session, Topic
+from cppcc.errors import DomainError, NotPermitted
 from members.models import Member, User
 from members.roles import Role, has_role
 from proposals.choices import Category, CosignerStatus, Kind, Source, State
-from proposals.errors import DomainError, NotPermitted
 from proposals.models import Attachment, Cosigner, Proposal
 from proposals.notifications import committee_staff, notify
 from proposals.services.base import (

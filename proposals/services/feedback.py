@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from committees.rules import rules_for
 from committees.workcalendar import WorkCalendar
+from cppcc.errors import DomainError
 from members.models import User
 from proposals import deadlines
 from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction, State
 from proposals.domain import groups
-from proposals.errors import DomainError
 from proposals.models import Deadline, Feedback, Proposal
 from proposals.notifications import notify, unit_contacts
 from proposals.services.base import action, record_event, require

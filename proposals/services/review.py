@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from committees.models import Committee, HandlingUnit, Session
 from committees.rules import rules_for
+from cppcc.errors import DomainError, InvalidTransition
 from members.models import User
 from proposals import workflow
-from proposals.choices import CosignerStatus, ReviewDecision, State
+from proposals.choices import CosignerStatus, ReviewDecision, ReviewStage, State
 from proposals.domain import groups
-from proposals.errors import DomainError, InvalidTransition
 from proposals.locks import lock_proposals
 from proposals.models import Attachment, Cosigner, Proposal, Review
 from proposals.notifications import committee_staff, notify, unit_contacts
@@ -99,8 +99,6 @@ def _decline(step, p: Proposal, ground: str, note: str, forward_to) -> None:
 
 
 def _stage_label(stage: str | None) -> str:
-    from proposals.choices import ReviewStage
-
     return str(ReviewStage(stage).label) if stage else "-"
 
 

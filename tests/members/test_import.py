@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from committees.models import HandlingUnit
+from cppcc.errors import NotPermitted
 from members import imports, services
 from members.imports import Kind, RawRow, SheetError
 from members.models import Member, User
 from members.roles import Role, roles_of
-from proposals.errors import NotPermitted
 from tests.factories import UserFactory
 
 MEMBER_HEADERS = ["姓名", "委员编号", "界别", "党派", "手机", "邮箱", "用户名"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from cppcc.errors import DomainError, NotPermitted
 from members import services
 from members.models import ApiToken as Token
 from members.models import Member, User
 from members.roles import Role, roles_of
-from proposals.errors import DomainError, NotPermitted
 from tests.factories import SectorFactory, World
 
 STRONG = "Qiang-Mima-2025!"

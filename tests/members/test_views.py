@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from committees.models import HandlingUnit
+from cppcc.errors import DomainError
 from members import services
 from members.models import Member, User
-from proposals.errors import DomainError
 from tests.factories import UserFactory
 from tests.members.test_import import MEMBER_HEADERS, UNIT_HEADERS, member_row, unit_row, xlsx
 

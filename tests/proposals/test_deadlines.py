@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from committees import services as configuration
 from committees.models import CalendarOverride, CommitteeEvent, RuleSet
 from committees.rules import rules_for
+from cppcc.errors import DomainError, InvalidTransition, NotPermitted
 from members.roles import Role
 from proposals.choices import AssignmentStatus, DeadlineKind, State
-from proposals.errors import DomainError, InvalidTransition, NotPermitted
 from proposals.models import Deadline, Extension, ProposalEvent
-from proposals.services import configuration, feedback, handling
+from proposals.services import feedback, handling
 from tests import flows
 from tests.factories import CommitteeFactory, SessionFactory, UserFactory
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from proposals.errors import DomainError, InvalidTransition, NotPermitted
+from cppcc.errors import DomainError, InvalidTransition, NotPermitted
 from proposals.models import ProposalEvent
 from proposals.services import drafting
 from tests import flows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from proposals.errors import DomainError, InvalidTransition, StaleVersion
+from cppcc.errors import DomainError, InvalidTransition, StaleVersion
 from proposals.models import Cosigner, Notification, Proposal, ProposalEvent
 from proposals.services import drafting, feedback, handling, review
 from tests import flows

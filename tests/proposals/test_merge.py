@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cppcc.errors import DomainError, InvalidTransition
 from proposals.choices import State
-from proposals.errors import DomainError, InvalidTransition
 from proposals.models import Feedback, Notification
 from proposals.services import feedback, handling, review
 from proposals.workflow import feedback_givers
@@ -124,7 +124,7 @@ def test_feedback_needs_both_dimensions_and_a_reason_when_dissatisfied(world):
 def test_outsider_cannot_give_feedback(world):
     p = flows.replied(world)
     stranger = MemberFactory(committee=world.committee)
-    from proposals.errors import NotPermitted
+    from cppcc.errors import NotPermitted
 
     with pytest.raises(NotPermitted):
         feedback.give_feedback(stranger.user, p, communication="satisfied", result="satisfied")

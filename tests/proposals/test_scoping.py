@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from committees.scoping import statistics_committee_ids
+from cppcc.errors import NotPermitted
 from proposals.choices import State
-from proposals.errors import NotPermitted
 from proposals.history import timeline
 from proposals.models import Assignment, Proposal
 from proposals.services import drafting, review

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import pytest
 
 from committees.models import Committee
+from cppcc.errors import InvalidTransition, NotPermitted
 from proposals import workflow
 from proposals.choices import ReviewDecision, State
-from proposals.errors import InvalidTransition, NotPermitted
 from proposals.models import Proposal, ProposalEvent
 from proposals.services import drafting, feedback, handling, review, supervision
 from tests import flows

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cppcc.errors import DomainError, NotPermitted
 from proposals.awards.queries import rounds_visible_to
-from proposals.errors import DomainError, NotPermitted
 from proposals.models import AwardRound, AwardScore, Nomination
 from proposals.services import awards
 from tests.factories import World

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from committees.models import CommitteeEvent
-from proposals.errors import DomainError, InvalidTransition
+from cppcc.errors import DomainError, InvalidTransition
 from proposals.models import AwardRound, AwardScore, Nomination, Notification, ProposalEvent
 from proposals.services import awards
 from tests import flows

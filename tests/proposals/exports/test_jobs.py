@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from cppcc import jobs as background
 from proposals.exports import jobs
 from proposals.exports.sources import ExportParamsError
 from proposals.exports.tasks import purge_old_exports
@@ -212,12 +213,12 @@ def test_a_failing_build_ends_failed_with_a_message(
 def test_an_unreachable_broker_fails_the_job_not_the_request(
     client, world, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from proposals.exports.tasks import build_export
-
     def unreachable(*args, **kwargs):
         raise ConnectionRefusedError("redis down")
 
-    monkeypatch.setattr(build_export, "delay", unreachable)
+    monkeypatch.setattr(
+        background.task("proposals.exports.tasks.build_export"), "apply_async", unreachable
+    )
     client.force_login(world.staff)
     job = start(
         client,

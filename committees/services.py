@@ -1,4 +1,5 @@
-"""Changing a committee's rule set or calendar: validated, logged, open due dates recomputed."""
+"""Changing a committee's rule set or calendar: validated, logged, and announced
+(``signals.schedule_changed``) so the proposals recompute their open due dates."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from committees.models import CalendarOverride, CalendarYear, Committee, CommitteeEvent, RuleSet
+from committees.signals import schedule_changed
+from cppcc.errors import DomainError, NotPermitted
 from members.models import User
 from members.roles import Role, has_role
-from proposals.deadlines import recompute_open_deadlines
-from proposals.errors import DomainError, NotPermitted
 
 
 def _require_admin(user: User | None, committee: Committee | None) -> None:
@@ -50,8 +51,11 @@ def save_rule_set(user: User | None, rules: RuleSet, changed: list[str] | None =
             message=_("规则设置更新为第 {v} 版").format(v=rules.version),
             data={"rule_set": rules.pk, "version": rules.version, "changed": changed or []},
         )
-        recompute_open_deadlines(
-            committee, user, _("规则设置变更（第 {v} 版）").format(v=rules.version)
+        schedule_changed.send(
+            sender=RuleSet,
+            committee=committee,
+            actor=user,
+            reason=_("规则设置变更（第 {v} 版）").format(v=rules.version),
         )
     return rules
 
@@ -121,4 +125,4 @@ def _after_calendar_change(user: User | None, committee: Committee | None, why: 
         CommitteeEvent.objects.create(
             committee=each, actor=user, action="calendar_changed", message=why
         )
-        recompute_open_deadlines(each, user, why)
+        schedule_changed.send(sender=CalendarOverride, committee=each, actor=user, reason=why)

@@ -1,4 +1,4 @@
-"""Domain errors raised by the service layer, each with a clear Chinese message.
+"""Domain errors raised by every service layer, each with a clear Chinese message.
 
 Views turn them into form errors; the API turns them into 400/403/409 answers.
 """
