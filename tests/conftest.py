@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from tests.factories import World
@@ -52,6 +54,18 @@ def restore_role_groups() -> None:
     admin_delete = importlib.import_module("members.migrations.0003_admin_delete_calendar")
     groups.create_groups(apps, None)
     admin_delete.grant(apps, None)
+
+
+# Every test runs on a fixed clock, ticking from Monday 16 November 2026, 10:00 in
+# Shanghai: nothing drifts with the real date, or with the years the holiday package
+# happens to know. A test that needs another moment travels there itself.
+FIXED_NOW = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -15,6 +13,7 @@ from proposals.models import Proposal
 from proposals.services import drafting
 from tests import flows
 from tests.api.conftest import errors_of
+from tests.helpers import page_queries
 from tests.proposals.test_statistics import Small, build_small
 
 URL = "/api/v1/statistics/"
@@ -210,10 +209,7 @@ def test_bad_parameters_are_400_with_field_errors(as_user, world, params, field)
 
 
 def count_queries(client: APIClient, **params) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(URL, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return page_queries(client, URL, params)
 
 
 def test_query_count_is_bounded_and_does_not_grow(

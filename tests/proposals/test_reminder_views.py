@@ -12,17 +12,13 @@ from proposals.choices import ReminderStatus
 from proposals.models import Proposal, Reminder
 from tests import flows
 from tests.factories import World
+from tests.helpers import logged_in
 from tests.proposals.reminders.helpers import run
 
 D = datetime.date
 DUE = D(2025, 6, 10)  # the reply due date of flows.assigned
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def person(w: World, role: str):
@@ -82,7 +78,7 @@ def test_staff_see_the_reminders_of_each_assignment_on_the_proposal(client, worl
     assert Reminder.objects.filter(proposal=other).exists()
     feedback = proposal_level(p, world.member.user)  # pending: not delivered yet
 
-    html = section(login(client, world.staff).get(p.get_absolute_url()).content.decode())
+    html = section(logged_in(client, world.staff).get(p.get_absolute_url()).content.decode())
     assert "催办提醒记录" in html
     # One row per reminder of this proposal, none of the other proposal's.
     assert len(rows(html)) == Reminder.objects.filter(proposal=p).count() == 4
@@ -119,7 +115,7 @@ def test_a_retried_reminder_shows_its_error_and_next_attempt(client, world):
         last_error="email: timeout",
         next_attempt_at=datetime.datetime(2025, 6, 10, 9, 30, tzinfo=datetime.UTC),
     )
-    html = section(login(client, world.staff).get(p.get_absolute_url()).content.decode())
+    html = section(logged_in(client, world.staff).get(p.get_absolute_url()).content.decode())
     (row,) = [r for r in rows(html) if "reminder-retrying" in r]
     assert "重试中（已失败 1 次）" in row and "email: timeout" in row and "下次重试" in row
 
@@ -128,7 +124,7 @@ def test_a_retried_reminder_shows_its_error_and_next_attempt(client, world):
 def test_others_do_not_see_the_reminder_log(client, world, role):
     p = flows.assigned(world)
     run(DUE)
-    response = login(client, person(world, role)).get(p.get_absolute_url())
+    response = logged_in(client, person(world, role)).get(p.get_absolute_url())
     assert response.status_code == 200
     page = response.content.decode()
     assert "催办提醒记录" not in page and 'id="reminders"' not in page
@@ -137,7 +133,7 @@ def test_others_do_not_see_the_reminder_log(client, world, role):
 def test_admin_sees_the_log_too(client, world):
     p = flows.assigned(world)
     run(DUE)
-    html = section(login(client, world.admin).get(p.get_absolute_url()).content.decode())
+    html = section(logged_in(client, world.admin).get(p.get_absolute_url()).content.decode())
     assert len(rows(html)) == 3
 
 
@@ -145,14 +141,14 @@ def test_staff_of_another_committee_cannot_open_it(client, world):
     p = flows.assigned(world)
     run(DUE)
     elsewhere = World.build(prefix="x")
-    assert login(client, elsewhere.staff).get(p.get_absolute_url()).status_code == 404
+    assert logged_in(client, elsewhere.staff).get(p.get_absolute_url()).status_code == 404
 
 
 def test_detail_page_queries_do_not_grow_with_reminders(
     client, world, django_assert_max_num_queries
 ):
     p = flows.assigned(world)
-    login(client, world.staff)
+    logged_in(client, world.staff)
     run(DUE)
     with django_assert_max_num_queries(80) as few:
         assert len(rows(section(client.get(p.get_absolute_url()).content.decode()))) == 3
@@ -174,7 +170,7 @@ def test_reminder_page_lists_failed_ones_first_and_filters(client, world):
     Reminder.objects.filter(proposal=p, kind="reply").update(
         status=ReminderStatus.FAILED, last_error="SMTP 550"
     )
-    login(client, world.staff)
+    logged_in(client, world.staff)
 
     everything = client.get("/proposals/reminders/").content.decode()
     assert len(rows(everything)) == Reminder.objects.count() == 6
@@ -203,7 +199,7 @@ def test_reminder_page_filters_by_date_and_sorts(client, world):
     flows.assigned(world)
     run(D(2025, 6, 3))
     run(DUE)
-    login(client, world.staff)
+    logged_in(client, world.staff)
     on_due = rows(client.get("/proposals/reminders/?date_from=2025-06-10").content.decode())
     assert len(on_due) == 3 and all("2025-06-10" in r for r in on_due)
     before = rows(client.get("/proposals/reminders/?date_to=2025-06-09").content.decode())
@@ -224,9 +220,9 @@ def test_reminder_page_shows_only_the_committees_reminders(client, world):
     elsewhere = World.build(prefix="x")
     flows.assigned(elsewhere, title="外会提案")
     run(DUE)
-    ours = rows(login(client, world.staff).get("/proposals/reminders/").content.decode())
+    ours = rows(logged_in(client, world.staff).get("/proposals/reminders/").content.decode())
     assert len(ours) == 3 and all("本会提案" in r for r in ours)
-    theirs = rows(login(client, elsewhere.staff).get("/proposals/reminders/").content.decode())
+    theirs = rows(logged_in(client, elsewhere.staff).get("/proposals/reminders/").content.decode())
     assert len(theirs) == 3 and all("外会提案" in r for r in theirs)
 
 
@@ -234,7 +230,7 @@ def test_reminder_page_shows_only_the_committees_reminders(client, world):
 def test_reminder_page_is_for_staff_only(client, world, role):
     flows.assigned(world)
     run(DUE)
-    response = login(client, person(world, role)).get("/proposals/reminders/")
+    response = logged_in(client, person(world, role)).get("/proposals/reminders/")
     assert response.status_code == 403 and "无权访问" in response.content.decode()
 
 
@@ -246,7 +242,7 @@ def test_reminder_page_needs_a_login(client, world):
 def test_reminder_page_queries_do_not_grow(client, world, django_assert_max_num_queries):
     flows.assigned(world)
     run(DUE)
-    login(client, world.staff)
+    logged_in(client, world.staff)
     with django_assert_max_num_queries(40) as few:
         client.get("/proposals/reminders/")
     for i in range(3):
@@ -259,16 +255,16 @@ def test_reminder_page_queries_do_not_grow(client, world, django_assert_max_num_
 
 
 def test_staff_nav_links_to_the_reminder_page(client, world):
-    page = login(client, world.staff).get("/").content.decode()
+    page = logged_in(client, world.staff).get("/").content.decode()
     assert 'href="/proposals/reminders/"' in page
-    page = login(client, world.member.user).get("/").content.decode()
+    page = logged_in(client, world.member.user).get("/").content.decode()
     assert 'href="/proposals/reminders/"' not in page
 
 
 def test_home_warns_staff_of_failed_reminders(client, world):
     p = flows.assigned(world)
     run(DUE)
-    login(client, world.staff)
+    logged_in(client, world.staff)
     assert "提醒发送失败" not in client.get("/").content.decode()
     Reminder.objects.filter(proposal=p).exclude(user=world.staff).update(
         status="failed", last_error="SMTP 550"
@@ -277,9 +273,9 @@ def test_home_warns_staff_of_failed_reminders(client, world):
     assert "2 条提醒发送失败" in page
     assert 'href="/proposals/reminders/?status=failed"' in page
     elsewhere = World.build(prefix="x")
-    assert "提醒发送失败" not in login(client, elsewhere.staff).get("/").content.decode()
+    assert "提醒发送失败" not in logged_in(client, elsewhere.staff).get("/").content.decode()
     # The person a failed reminder was for is not told about the staff's log.
-    assert "提醒发送失败" not in login(client, world.lead_handler).get("/").content.decode()
+    assert "提醒发送失败" not in logged_in(client, world.lead_handler).get("/").content.decode()
 
 
 def test_a_long_log_links_to_the_full_list(client, world, monkeypatch):
@@ -288,7 +284,7 @@ def test_a_long_log_links_to_the_full_list(client, world, monkeypatch):
     monkeypatch.setattr(views, "DETAIL_REMINDER_LIMIT", 2)
     p = flows.assigned(world)
     run(DUE)
-    html = section(login(client, world.staff).get(p.get_absolute_url()).content.decode())
+    html = section(logged_in(client, world.staff).get(p.get_absolute_url()).content.decode())
     assert len(rows(html)) == 2 and "仅显示最近 2 条" in html
     assert f'href="/proposals/reminders/?proposal={p.pk}"' in html
     full = rows(client.get(f"/proposals/reminders/?proposal={p.pk}").content.decode())

@@ -6,9 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
 from django.http import Http404
-from django.test.utils import CaptureQueriesContext
 
 from committees.models import Committee
 from proposals import statistics
@@ -17,6 +15,7 @@ from proposals.models import Proposal
 from proposals.services import drafting, feedback, handling, review
 from tests import flows
 from tests.factories import CommitteeFactory, SessionFactory, World
+from tests.helpers import queries_of
 
 DAY = flows.DAY
 LATER = DAY + datetime.timedelta(days=200)  # every reply deadline opened on DAY has passed
@@ -208,9 +207,7 @@ def test_percent_rounds_half_up():
 
 
 def count_queries(queryset) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        statistics.compute(queryset, today=LATER)
-    return len(ctx.captured_queries)
+    return queries_of(lambda: statistics.compute(queryset, today=LATER))
 
 
 def test_queries_do_not_grow_with_data(world):

@@ -10,12 +10,7 @@ import pytest
 from proposals.models import Proposal
 from proposals.services import handling
 from tests import flows
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
+from tests.helpers import logged_in
 
 PAGES = [
     ("member", "/"),
@@ -37,22 +32,22 @@ PAGES = [
 def test_pages_render_for_their_roles(client, world, role, url):
     flows.assigned(world)
     person = getattr(world, role)
-    response = login(client, getattr(person, "user", person)).get(url)
+    response = logged_in(client, getattr(person, "user", person)).get(url)
     assert response.status_code == 200, url
     assert 'lang="zh-Hans"' in response.content.decode()
 
 
 def test_detail_shows_the_actions_the_rules_allow(client, world):
     p = flows.reviewed(world)
-    page = login(client, world.staff).get(p.get_absolute_url()).content.decode()
+    page = logged_in(client, world.staff).get(p.get_absolute_url()).content.decode()
     assert "action-file" in page and "action-review" not in page
-    page = login(client, world.member.user).get(p.get_absolute_url()).content.decode()
+    page = logged_in(client, world.member.user).get(p.get_absolute_url()).content.decode()
     assert "action-file" not in page and "action-withdraw" in page
 
 
 def test_filing_from_the_page_shows_the_number(client, world):
     p = flows.reviewed(world)
-    login(client, world.staff)
+    logged_in(client, world.staff)
     response = client.post(f"/proposals/{p.pk}/act/file/", {"go": "file"}, follow=True)
     assert response.status_code == 200
     p.refresh_from_db()
@@ -61,7 +56,7 @@ def test_filing_from_the_page_shows_the_number(client, world):
 
 def test_review_error_stays_next_to_the_field(client, world):
     p = flows.confirmed(world)
-    login(client, world.staff)
+    logged_in(client, world.staff)
     response = client.post(
         f"/proposals/{p.pk}/act/review/",
         {"review-stage": "initial", "review-decision": "return", "review-opinion": ""},
@@ -74,7 +69,7 @@ def test_review_error_stays_next_to_the_field(client, world):
 
 def test_assign_shows_due_dates_before_confirming(client, world):
     p = flows.filed(world)
-    login(client, world.staff)
+    logged_in(client, world.staff)
     data = {"assign-lead_unit": world.units[0].pk, "assign-co_units": [world.units[1].pk]}
     preview = client.post(f"/proposals/{p.pk}/act/assign/", data)
     assert preview.status_code == 200 and "确认交办" in preview.content.decode()
@@ -87,7 +82,7 @@ def test_assign_shows_due_dates_before_confirming(client, world):
 
 def test_second_tab_gets_a_conflict_instead_of_overwriting(client, world):
     p = flows.draft(world)
-    login(client, world.member.user)
+    logged_in(client, world.member.user)
     form = {
         "title": "第一个标签页",
         "category": "economic",
@@ -105,13 +100,13 @@ def test_second_tab_gets_a_conflict_instead_of_overwriting(client, world):
 
 def test_other_members_draft_is_404(client, world):
     p = flows.draft(world)
-    login(client, world.other_member.user)
+    logged_in(client, world.other_member.user)
     assert client.get(p.get_absolute_url()).status_code == 404
     assert client.post(f"/proposals/{p.pk}/act/submit/").status_code == 404
 
 
 def test_list_query_count_does_not_grow(client, world, django_assert_max_num_queries):
-    login(client, world.staff)
+    logged_in(client, world.staff)
     for i in range(3):
         flows.assigned(world, title=f"提案{i}")
     with django_assert_max_num_queries(30) as few:
@@ -125,21 +120,21 @@ def test_list_query_count_does_not_grow(client, world, django_assert_max_num_que
 
 def test_unit_sees_the_remaining_rerouting_days(client, world):
     p = flows.assigned(world, on=__import__("datetime").date.today())
-    login(client, world.lead_handler)
+    logged_in(client, world.lead_handler)
     page = client.get("/proposals/assignments/").content.decode()
     assert "可申请调整：剩余 5 个工作日" in page
     assert "可申请调整：剩余 5 个工作日" in client.get(p.get_absolute_url()).content.decode()
 
 
 def test_forbidden_pages_are_friendly(client, world):
-    login(client, world.member.user)
+    logged_in(client, world.member.user)
     response = client.get("/proposals/overdue/")
     assert response.status_code == 403 and "无权访问" in response.content.decode()
 
 
 @pytest.mark.parametrize("url", ["/proposals/assignments/", "detail", "/"])
 def test_pages_do_not_grow_in_queries(client, world, url, django_assert_max_num_queries):
-    login(client, world.lead_handler if url != "/" else world.staff)
+    logged_in(client, world.lead_handler if url != "/" else world.staff)
     first = flows.assigned(world, title="提案0")
     target = first.get_absolute_url() if url == "detail" else url
     with django_assert_max_num_queries(60) as few:
@@ -157,7 +152,7 @@ def test_pages_do_not_grow_in_queries(client, world, url, django_assert_max_num_
 def test_inbox_lists_only_open_work_by_default(client, world):
     done = flows.replied(world, title="已答复")  # lead replied, co-unit gave its opinion
     open_one = flows.assigned(world, title="待办理")
-    login(client, world.co_handler)
+    logged_in(client, world.co_handler)
     page = client.get("/proposals/assignments/").content.decode()
     assert open_one.title in page and done.title not in page
     everything = client.get("/proposals/assignments/?status=opinion_given").content.decode()
@@ -177,7 +172,7 @@ def test_inbox_lists_only_open_work_by_default(client, world):
 def test_every_list_sorts(client, world, role, url, sorts):
     flows.assigned(world, on=datetime.date(2024, 1, 2))  # long overdue
     person = getattr(world, role)
-    login(client, getattr(person, "user", person))
+    logged_in(client, getattr(person, "user", person))
     for key in sorts:
         response = client.get(f"{url}?sort={key}")
         assert response.status_code == 200
@@ -187,7 +182,7 @@ def test_every_list_sorts(client, world, role, url, sorts):
 def test_overdue_board_lists_late_assignments(client, world):
     late = flows.assigned(world, on=datetime.date(2024, 1, 2), title="早已超期")
     flows.assigned(world, on=datetime.date.today(), title="刚交办")
-    page = login(client, world.staff).get("/proposals/overdue/").content.decode()
+    page = logged_in(client, world.staff).get("/proposals/overdue/").content.decode()
     assert late.title in page and "刚交办" not in page
 
 
@@ -195,6 +190,6 @@ def test_the_inbox_shows_the_warning_of_a_due_date_counted_monday_to_friday(clie
     """Reply due 15 March 2027, a year whose holidays are not known yet."""
     p = flows.assigned(world, on=datetime.date(2026, 12, 15))
     handling.accept(world.lead_handler, flows.lead_assignment(p), today=datetime.date(2026, 12, 16))
-    page = login(client, world.lead_handler).get("/proposals/assignments/").content.decode()
+    page = logged_in(client, world.lead_handler).get("/proposals/assignments/").content.decode()
     assert "2027-03-15 <small>答复期限</small>" in page
     assert "2027年节假日安排尚未公布，按周一至周五工作日计算" in page

@@ -14,12 +14,8 @@ from django.urls import reverse
 from proposals.models import AwardRound, AwardScore, Nomination, Notification
 from proposals.services import awards
 from tests.factories import UserFactory, World
+from tests.helpers import logged_in
 from tests.proposals.awards.conftest import Awards, build_awards, filed_proposals, points
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def round_url(aw: Awards, name: str = "awards:round", *args) -> str:
@@ -35,20 +31,20 @@ def numbers_in_order(html: str, numbers: list[str]) -> list[str]:
 
 
 def test_index_lists_the_rounds_each_person_may_see(client, aw):
-    page = login(client, aw.world.staff).get(reverse("awards:index")).content.decode()
+    page = logged_in(client, aw.world.staff).get(reverse("awards:index")).content.decode()
     assert aw.round.name in page and reverse("awards:create") in page
-    page = login(client, aw.expert).get(reverse("awards:index")).content.decode()
+    page = logged_in(client, aw.expert).get(reverse("awards:index")).content.decode()
     assert aw.round.name in page and "我是评审" in page and reverse("awards:create") not in page
-    page = login(client, aw.world.member.user).get(reverse("awards:index")).content.decode()
+    page = logged_in(client, aw.world.member.user).get(reverse("awards:index")).content.decode()
     assert aw.round.name not in page and "暂无评选" in page
 
 
 def test_non_staff_cannot_open_the_staff_pages(client, aw):
-    login(client, aw.world.member.user)
+    logged_in(client, aw.world.member.user)
     assert client.get(reverse("awards:create")).status_code == 403
     assert client.get(round_url(aw)).status_code == 404  # not published: not theirs to see
     assert client.get(round_url(aw, "awards:published")).status_code == 404
-    login(client, aw.expert)  # on the panel, but not staff
+    logged_in(client, aw.expert)  # on the panel, but not staff
     assert client.get(round_url(aw, "awards:edit")).status_code == 403
     response = client.post(round_url(aw, "awards:nominate"), {"proposal": aw.proposals[0].pk})
     assert response.status_code == 403
@@ -57,7 +53,7 @@ def test_non_staff_cannot_open_the_staff_pages(client, aw):
 
 def test_another_committees_staff_sees_nothing(client, aw):
     other = World.build(prefix="x")
-    login(client, other.staff)
+    logged_in(client, other.staff)
     assert client.get(round_url(aw)).status_code == 404
     assert client.post(round_url(aw, "awards:open_scoring")).status_code == 404
     assert aw.round.name not in client.get(reverse("awards:index")).content.decode()
@@ -66,12 +62,12 @@ def test_another_committees_staff_sees_nothing(client, aw):
 def test_reviewers_score_blind_and_staff_see_the_ranking(client, aw):
     a, b, c = aw.scoring()
     awards.score(aw.world.lead_handler, c, points(95))
-    page = login(client, aw.expert).get(round_url(aw)).content.decode()
+    page = logged_in(client, aw.expert).get(round_url(aw)).content.decode()
     assert 'id="ranking"' not in page and "95.00" not in page and "award-ranking" not in page
     assert all(f'id="n{n.pk}"' in page for n in (a, b, c))
     assert page.count('name="n') >= 3 * 3  # two criteria and a comment per nomination
     assert "情况分析" in page  # the proposal's text, which the expert may not otherwise read
-    page = login(client, aw.world.staff).get(round_url(aw)).content.decode()
+    page = logged_in(client, aw.world.staff).get(round_url(aw)).content.decode()
     assert 'id="ranking"' in page and "95.00" in page
 
 
@@ -104,7 +100,7 @@ def round_post(w: World, **changes) -> dict:
     ],
 )
 def test_create_form_shows_field_errors(client, world, changes, field, message):
-    response = login(client, world.staff).post(
+    response = logged_in(client, world.staff).post(
         reverse("awards:create"), round_post(world, **changes)
     )
     assert response.status_code == 200
@@ -115,7 +111,7 @@ def test_create_form_shows_field_errors(client, world, changes, field, message):
 
 
 def test_create_form_makes_the_round(client, world):
-    response = login(client, world.staff).post(reverse("awards:create"), round_post(world))
+    response = logged_in(client, world.staff).post(reverse("awards:create"), round_post(world))
     r = AwardRound.objects.get()
     assert response.status_code == 302 and response.url == reverse("awards:round", args=[r.pk])
     assert r.rubric == [
@@ -126,7 +122,7 @@ def test_create_form_makes_the_round(client, world):
 
 
 def test_editing_keeps_rubric_keys_and_freezes_the_rubric_once_scoring(client, aw):
-    login(client, aw.world.staff)
+    logged_in(client, aw.world.staff)
     data = round_post(aw.world, rubric="建议可行性|50\n选题价值|40\n办理成效|10")
     data["reviewers"] = [r.pk for r in aw.reviewers]
     assert client.post(round_url(aw, "awards:edit"), data).status_code == 302
@@ -146,13 +142,13 @@ def test_edit_shows_the_services_refusal_on_the_field(client, aw):
     a = aw.scoring()[0]
     awards.score(aw.expert, a, points(50))
     data = round_post(aw.world, reviewers=[aw.world.lead_handler.pk])  # drops the expert
-    response = login(client, aw.world.staff).post(round_url(aw, "awards:edit"), data)
+    response = logged_in(client, aw.world.staff).post(round_url(aw, "awards:edit"), data)
     assert response.status_code == 200
     assert response.context["form"].errors["reviewers"] == ["已打分的评审组成员不能移出评审组。"]
 
 
 def test_nominate_errors_stay_on_the_round_page(client, aw):
-    login(client, aw.world.staff)
+    logged_in(client, aw.world.staff)
     p = aw.proposals[0]
     page = client.get(round_url(aw), {"q": p.number}).content.decode()
     assert f'name="proposal" value="{p.pk}"' in page
@@ -170,7 +166,7 @@ def test_nominate_errors_stay_on_the_round_page(client, aw):
 
 def test_score_form_enforces_the_maximum_on_the_server(client, aw):
     n = aw.scoring()[0]
-    login(client, aw.expert)
+    logged_in(client, aw.expert)
     data = {f"n{n.pk}-points.topic": "41", f"n{n.pk}-points.feasibility": "10"}
     response = client.post(round_url(aw, "awards:score", n.pk), data)
     assert response.status_code == 200
@@ -182,7 +178,7 @@ def test_score_form_enforces_the_maximum_on_the_server(client, aw):
     response = client.post(round_url(aw, "awards:score", n.pk), data)
     assert response.status_code == 302 and response.url.endswith(f"#n{n.pk}")
     assert AwardScore.objects.get().total == 50
-    login(client, aw.world.staff)  # staff are not on this panel
+    logged_in(client, aw.world.staff)  # staff are not on this panel
     assert client.post(round_url(aw, "awards:score", n.pk), data).status_code == 403
 
 
@@ -191,7 +187,7 @@ def test_select_over_the_quota_is_a_field_error(client, aw):
     for n in nominations:
         awards.score(aw.expert, n, points(60))
     data = {"nominations": [n.pk for n in nominations]}
-    response = login(client, aw.world.staff).post(round_url(aw, "awards:select"), data)
+    response = logged_in(client, aw.world.staff).post(round_url(aw, "awards:select"), data)
     assert response.status_code == 200
     assert response.context["select_form"].errors["nominations"] == [
         "最多评选 2 件优秀提案，已选 3 件。"
@@ -204,7 +200,7 @@ def test_select_over_the_quota_is_a_field_error(client, aw):
 
 
 def test_buttons_report_refusals_as_messages(client, aw):
-    login(client, aw.world.staff)
+    logged_in(client, aw.world.staff)
     response = client.post(round_url(aw, "awards:open_scoring"), follow=True)
     assert "请先推荐至少一件提案。" in response.content.decode()
     aw.scoring()
@@ -219,7 +215,7 @@ def test_published_round_offers_no_changes(client, aw):
     awards.score(aw.expert, a, points(70))
     awards.select(aw.world.staff, aw.round, [a.pk])
     awards.publish(aw.world.staff, aw.round)
-    login(client, aw.world.staff)
+    logged_in(client, aw.world.staff)
     page = client.get(round_url(aw)).content.decode()
     assert reverse("awards:edit", args=[aw.round.pk]) not in page
     assert reverse("awards:publish", args=[aw.round.pk]) not in page
@@ -229,7 +225,7 @@ def test_published_round_offers_no_changes(client, aw):
     response = client.post(round_url(aw, "awards:select"), {"nominations": [b.pk]}, follow=True)
     assert "评选结果已公布，不能再修改。" in response.content.decode()
     assert list(Nomination.objects.filter(selected=True)) == [a]
-    login(client, aw.expert)
+    logged_in(client, aw.expert)
     data = {f"n{a.pk}-points.topic": "1", f"n{a.pk}-points.feasibility": "1"}
     response = client.post(round_url(aw, "awards:score", a.pk), data, follow=True)
     assert "评选结果已公布，不能再修改。" in response.content.decode()
@@ -304,7 +300,7 @@ def test_nominating_page_queries_do_not_grow(client, world):
 def test_full_round_from_the_browser(client, world):
     expert = UserFactory(committee=world.committee, display_name="智库专家")
     proposals = filed_proposals(world, 3)
-    staff = login(client, world.staff)
+    staff = logged_in(client, world.staff)
 
     response = staff.post(
         reverse("awards:create"), round_post(world, reviewers=[expert.pk, world.lead_handler.pk])
@@ -329,7 +325,7 @@ def test_full_round_from_the_browser(client, world):
     # proposals[1] best (both 90), proposals[2] next (80, 90), proposals[0] last (60, 70)
     marks = {expert: (60, 90, 80), world.lead_handler: (70, 90, 90)}
     for reviewer, totals in marks.items():
-        login(client, reviewer)
+        logged_in(client, reviewer)
         for p, total in zip(proposals, totals, strict=True):
             n = nominations[p.pk]
             data = {
@@ -340,7 +336,7 @@ def test_full_round_from_the_browser(client, world):
             response = client.post(reverse("awards:score", args=[r.pk, n.pk]), data)
             assert response.status_code == 302, response.content.decode()
 
-    staff = login(client, world.staff)
+    staff = logged_in(client, world.staff)
     page = staff.get(url).content.decode()
     ranking = page.split('id="ranking"')[1]
     numbers = [p.number for p in proposals]
@@ -355,7 +351,7 @@ def test_full_round_from_the_browser(client, world):
     assert response.url == reverse("awards:published", args=[r.pk])
 
     # Everyone in the committee reads the result, in rank order.
-    reader = login(client, world.supervisor)
+    reader = logged_in(client, world.supervisor)
     page = reader.get(reverse("awards:published", args=[r.pk])).content.decode()
     listed = page.split('id="chosen"')[1]
     assert numbers_in_order(listed, numbers[1:]) == expected[:2]
@@ -370,5 +366,5 @@ def test_full_round_from_the_browser(client, world):
         (proposals[1].proposer_id, proposals[1].pk),
         (proposals[2].proposer_id, proposals[2].pk),
     }
-    page = login(client, proposals[1].proposer).get(reverse("proposals:notifications"))
+    page = logged_in(client, proposals[1].proposer).get(reverse("proposals:notifications"))
     assert "优秀提案" in page.content.decode()

@@ -14,8 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from committees.models import Committee
@@ -25,6 +23,7 @@ from proposals.reports import dashboard_views
 from proposals.reports.dashboard_views import TOP_UNITS
 from tests import flows
 from tests.factories import CommitteeFactory, SessionFactory, World
+from tests.helpers import page_queries
 from tests.proposals.test_statistics import Small, build_small
 
 URL = "/statistics/"
@@ -386,10 +385,7 @@ def test_bad_parameters_are_form_errors(client, world, county, params, field):
 
 
 def count_queries(client, url: str = URL, **params) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return page_queries(client, url, params)
 
 
 def test_query_count_is_bounded_and_does_not_grow(

@@ -8,8 +8,6 @@ import io
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from committees.models import CalendarOverride
@@ -18,6 +16,7 @@ from proposals.reports import scorecard as sc
 from proposals.services import feedback, handling
 from tests import flows
 from tests.factories import UnitFactory, World
+from tests.helpers import queries_of
 
 DAY = flows.DAY  # 2025-03-10, a Monday
 TODAY = datetime.date(2025, 12, 31)  # every reply deadline opened in March has passed
@@ -212,9 +211,7 @@ def test_period_filters_by_session(small):
 
 
 def count_queries(user) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        sc.unit_scorecard(user, today=TODAY)
-    return len(ctx.captured_queries)
+    return queries_of(lambda: sc.unit_scorecard(user, today=TODAY))
 
 
 def test_queries_do_not_grow_with_units_or_proposals(world):
