@@ -35,7 +35,7 @@ from committees.services import (
     set_calendar_days,
 )
 from cppcc.errors import DomainError
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals.choices import Category
 
 
@@ -347,5 +347,5 @@ class CommitteeEventAdmin(CommitteeScopedAdmin, ReadOnlyAdmin):
         # Administrators read their committee's change log without a separate permission.
         user = request.user
         return super().has_view_permission(request, obj) or (
-            user.is_staff and has_role(user, Role.ADMIN)
+            user.is_staff and may(user, Capability.ADMINISTER)
         )

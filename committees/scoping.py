@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from committees.models import Committee
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 
 if TYPE_CHECKING:
     from members.models import User
@@ -27,7 +27,7 @@ def statistics_committee_ids(user: User | None) -> set[int] | None:
     own = committee_ids(user)
     if own is None or not own:
         return own
-    if not has_role(user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR):
+    if not may(user, Capability.SEE_STATISTICS):
         return own
     children = Committee.objects.filter(parent_id__in=own).values_list("id", flat=True)
     return own | set(children)

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from committees.models import CalendarOverride, CalendarYear, Committee, CommitteeEvent, RuleSet
 from committees.signals import schedule_changed
 from cppcc.errors import DomainError, NotPermitted
+from members.capabilities import Capability, may
 from members.models import User
-from members.roles import Role, has_role
 
 
 def _require_admin(user: User | None, committee: Committee | None) -> None:
     if user is None:
         return  # management commands
-    if not has_role(user, Role.ADMIN):
+    if not may(user, Capability.ADMINISTER):
         raise NotPermitted(_("只有系统管理员可以修改规则和节假日。"))
     if committee is not None and not user.is_superuser and user.committee_id != committee.pk:
         raise NotPermitted(_("只能修改本政协的规则和节假日。"))

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from members.roles import Role, has_role, roles_of
+from members.capabilities import Capability, may
+from members.roles import Role, roles_of
 from proposals import queries, workflow
 from proposals.choices import ReminderStatus, State
 from proposals.models import Proposal, Reminder
@@ -68,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
     by_state = [(value, label, counts.get(value, 0)) for value, label in State.choices]
     roles = sorted(role.label for role in roles_of(request.user))
     failed_reminders = 0
-    if has_role(request.user, Role.STAFF, Role.ADMIN):
+    if may(request.user, Capability.SEE_REMINDER_LOG):
         failed = Reminder.objects.visible_to(request.user).filter(status=ReminderStatus.FAILED)
         failed_reminders = failed.count()
     return render(

@@ -23,8 +23,9 @@ from committees.scoping import restrict_to_committees
 from cppcc.api.common import body
 from members import serializers as s
 from members import services, tokens
+from members.capabilities import Capability, may
 from members.models import ApiToken, Member, User
-from members.roles import Role, has_role
+from members.roles import Role
 
 
 class LoginRateThrottle(ScopedRateThrottle):
@@ -58,7 +59,7 @@ class LoginRateThrottle(ScopedRateThrottle):
 
 class IsAdministrator(permissions.BasePermission):
     def has_permission(self, request: Request, view) -> bool:
-        return has_role(request.user, Role.ADMIN)
+        return may(request.user, Capability.ADMINISTER)
 
 
 class TokenView(APIView):

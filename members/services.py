@@ -20,15 +20,16 @@ from django.utils.translation import gettext as _
 from committees.models import Committee, HandlingUnit, Organization, Sector
 from committees.scoping import committee_ids
 from cppcc.errors import DomainError, NotPermitted
+from members.capabilities import Capability, may
 from members.models import Member, User
-from members.roles import Role, forget_roles, has_role
+from members.roles import Role, forget_roles
 
 # Which profile link each role needs; any other role must not carry it.
 ROLE_LINKS = {Role.MEMBER: "member", Role.UNIT: "unit", Role.COLLECTIVE: "organization"}
 
 
 def _require_admin(actor: User) -> None:
-    if not has_role(actor, Role.ADMIN):
+    if not may(actor, Capability.ADMINISTER):
         raise NotPermitted(_("只有系统管理员可以管理账号。"))
 
 

@@ -32,8 +32,8 @@ from django.views.decorators.http import require_POST
 from committees.models import Sector
 from cppcc.errors import DomainError
 from members import imports, services
+from members.capabilities import Capability, may
 from members.forms import ImportUploadForm
-from members.roles import Role, has_role
 
 SESSION_KEY = "members_import"
 SIGNING_SALT = "members.views.import"
@@ -47,7 +47,7 @@ def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_role(request.user, Role.ADMIN):
+        if not may(request.user, Capability.ADMINISTER):
             raise PermissionDenied(_("只有系统管理员可以使用此页面。"))
         if request.user.committee_id is None:
             raise PermissionDenied(_("您的账号未关联政协。"))

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import DEFAULT_REPLY_CLASSES, Committee, RuleSet, Session
 from committees.scoping import statistics_committee_ids
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals.choices import (
     AssignmentStatus,
     Category,
@@ -175,7 +175,7 @@ def scoped_proposals(user, committee: int | None = None) -> QuerySet[Proposal]:
         allowed = committee in ids if ids is not None else _exists(committee)
         if not allowed:
             raise Http404(_("未找到该政协，或您无权查看其统计。"))
-    if has_role(user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR):
+    if may(user, Capability.SEE_STATISTICS):
         proposals = Proposal.objects.all()
         if ids is not None:
             proposals = proposals.filter(committee_id__in=ids)

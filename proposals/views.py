@@ -26,7 +26,7 @@ from committees.scoping import restrict_to_committees, statistics_committee_ids
 from committees.workcalendar import WorkCalendar
 from cppcc import uploads
 from cppcc.errors import DomainError
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals import forms as f
 from proposals import queries, workflow
 from proposals.choices import DeadlineKind, RequestStatus, State, UnitRole
@@ -196,7 +196,7 @@ def urgency(deadline, today, calendar) -> str:
 
 @login_required
 def overdue_board(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR):
+    if not may(request.user, Capability.SEE_OVERDUE_BOARD):
         raise PermissionDenied
     late = overdue_deadlines(assignment=OuterRef("pk")).order_by("due_date")
     sort = sorting(
@@ -224,7 +224,7 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
 def supervision_list(request: HttpRequest) -> HttpResponse:
     """The key proposals a supervisor follows (staff: all key proposals)."""
     items = queries.proposal_list(request.user).filter(is_key=True)
-    if not has_role(request.user, Role.STAFF, Role.ADMIN):
+    if not may(request.user, Capability.SEE_ALL_KEY_PROPOSALS):
         items = items.filter(supervisors=request.user)
     sort = sorting(request, {"new": (_("最新"), ("-id",)), "number": (_("案号"), ("number", "id"))})
     page = paginate(request, items.order_by(*sort["order_by"]))
@@ -234,7 +234,8 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reassignment_requests(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Role.STAFF, Role.ADMIN):
+    """The staff's queue of re-routing requests to decide."""
+    if not may(request.user, Capability.DECIDE_REROUTING):
         raise PermissionDenied
     assignments = queries.assignment_list(request.user)
     items = ReassignmentRequest.objects.filter(
@@ -322,7 +323,7 @@ def with_channels(reminders):
 
 
 def is_staff(user) -> bool:
-    return has_role(user, Role.STAFF, Role.ADMIN)
+    return may(user, Capability.SEE_REMINDER_LOG)
 
 
 def reminder_log(user, proposal: Proposal) -> dict | None:
@@ -412,7 +413,7 @@ def _apply_error(form, exc: DomainError) -> None:
 
 @login_required
 def proposal_create(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Role.MEMBER, Role.COLLECTIVE):
+    if not may(request.user, Capability.WRITE_PROPOSALS):
         raise PermissionDenied
     form = f.ProposalForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,7 @@ from committees.models import Organization
 from cppcc.api.common import body
 from cppcc.api.renderers import DOWNLOAD_RENDERERS
 from cppcc.errors import InvalidTransition
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals import downloads, queries, workflow
 from proposals.api import serializers as s
 from proposals.domain import groups
@@ -426,7 +426,7 @@ class ReassignmentRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # Re-routing is between units and the proposal committee; proposers are not party.
-        if not has_role(self.request.user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR, Role.UNIT):
+        if not may(self.request.user, Capability.LIST_REROUTING):
             return ReassignmentRequest.objects.none()
         assignments = queries.assignment_list(self.request.user)
         return queries.reassignment_requests().filter(assignment__in=assignments.values("pk"))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from committees.scoping import committee_ids
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals.models import AwardRound
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def rounds_visible_to(user: User | None) -> QuerySet[AwardRound]:
         return AwardRound.objects.none()
     ids = committee_ids(user)
     in_committee = Q() if ids is None else Q(committee_id__in=ids)
-    if has_role(user, Role.STAFF, Role.ADMIN):
+    if may(user, Capability.MANAGE_AWARDS):
         q = in_committee
     else:
         q = (in_committee & Q(status=AwardRound.Status.PUBLISHED)) | Q(reviewers=user)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import CommitteeEvent
 from cppcc.errors import DomainError, InvalidTransition, NotPermitted
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals.awards import forms as f
 from proposals.awards.queries import rounds_visible_to
 from proposals.models import AwardRound, AwardScore, Nomination, Proposal
@@ -90,7 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "awards/index.html",
         {
             "page": page,
-            "can_create": bool(user.committee_id) and has_role(user, Role.STAFF, Role.ADMIN),
+            "can_create": bool(user.committee_id) and may(user, Capability.MANAGE_AWARDS),
         },
     )
 

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 from committees.models import Session
 from committees.scoping import restrict_to_committees
 from cppcc import jobs as background
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals.exports import sources
 from proposals.exports.columns import ASSIGNMENT_COLUMNS, PROPOSAL_COLUMNS
 from proposals.exports.sources import ExportParamsError, Params
@@ -91,7 +91,7 @@ class ExportLimitReached(ExportParamsError):
 
 def can_compile(user: User) -> bool:
     """Compilations are the proposal committee's work: staff and administrators."""
-    return has_role(user, Role.STAFF, Role.ADMIN)
+    return may(user, Capability.EXPORT_COMPILATION)
 
 
 def stamp() -> str:

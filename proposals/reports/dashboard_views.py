@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Committee, Session
 from committees.scoping import committee_ids, statistics_committee_ids
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals import statistics
 from proposals.choices import Category
 from proposals.domain import groups
@@ -41,7 +41,7 @@ FIRST_YEAR, LAST_YEAR = 1949, 2100  # as the list's year filter accepts
 
 
 def may_see_dashboard(user) -> bool:
-    return has_role(user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR)
+    return may(user, Capability.SEE_STATISTICS)
 
 
 # ---- the filter form ------------------------------------------------------------------------
@@ -139,7 +139,8 @@ class Scope:
 
     def links(self, base: dict, ids: set[int] | None) -> Links:
         shown = self.shows(ids)
-        staff = has_role(self.user, Role.STAFF, Role.ADMIN)
+        # Supervisors see filed proposals only: full lists are staff's.
+        staff = may(self.user, Capability.SEE_ALL_KEY_PROPOSALS)
         return Links(base, full=shown and staff, handling=shown and may_see_dashboard(self.user))
 
 

@@ -20,13 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Committee, Session
 from committees.scoping import statistics_committee_ids
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals.reports import scorecard as sc
 from proposals.reports.annual import annual_report, format_share, sector_table, unit_table
 from proposals.reports.annual_docx import annual_docx
 from proposals.reports.scorecard_xlsx import scorecard_workbook
 
-REPORT_ROLES = (Role.STAFF, Role.ADMIN, Role.SUPERVISOR)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,7 +128,7 @@ def _slug(params: dict) -> str:
 
 
 def _annual(request: HttpRequest):
-    if not has_role(request.user, *REPORT_ROLES):
+    if not may(request.user, Capability.SEE_STATISTICS):
         raise PermissionDenied
     form = _period_form(request)
     report = None
@@ -175,7 +174,9 @@ def scorecard_for(request: HttpRequest):
     """(form, sort, scores) for the query; ``scores`` None when the form is invalid. The
     page, its Excel download and ``/api/v1/scorecard/`` all answer from this."""
     user = request.user
-    if not has_role(user, *REPORT_ROLES) and not (has_role(user, Role.UNIT) and user.unit_id):
+    if not may(user, Capability.SEE_STATISTICS) and not (
+        may(user, Capability.SEE_OWN_SCORECARD) and user.unit_id
+    ):
         raise PermissionDenied
     form = _period_form(request)
     sort = request.GET.get("sort", "").strip() or sc.DEFAULT_ORDER

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.rules import reply_class_codes, rules_for_many
 from committees.workcalendar import ONE_DAY, WorkCalendar
-from members.roles import Role, has_role
+from members.capabilities import Capability, may
 from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction
 from proposals.domain import groups
 from proposals.filters import ProposalFilterSet
@@ -281,7 +281,7 @@ def unit_scorecard(
     today = today or timezone.localdate()
     proposals = period_proposals(user, year=year, session=session, committee=committee)
     assignments = Assignment.objects.filter(proposal__in=received_proposals(proposals).values("pk"))
-    if not has_role(user, Role.STAFF, Role.ADMIN, Role.SUPERVISOR):
+    if not may(user, Capability.SEE_STATISTICS):
         assignments = assignments.filter(unit_id=getattr(user, "unit_id", None))
 
     active = ~Q(status=AssignmentStatus.REROUTED)

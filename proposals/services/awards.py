@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from committees.models import Committee, CommitteeEvent, Session
 from committees.scoping import committee_ids
 from cppcc.errors import DomainError, InvalidTransition, NotPermitted
+from members.capabilities import Capability, may
 from members.models import User
-from members.roles import Role, has_role
 from proposals.domain import groups
 from proposals.locks import lock_proposal
 from proposals.models import AwardRound, AwardScore, Nomination, Proposal, default_rubric
@@ -75,7 +75,7 @@ class RankedNomination:
 
 def can_manage(user: User | None, committee_id: int) -> bool:
     """Staff and administrators run the rounds of their own committee."""
-    if not has_role(user, Role.STAFF, Role.ADMIN):
+    if not may(user, Capability.MANAGE_AWARDS):
         return False
     ids = committee_ids(user)
     return ids is None or committee_id in ids
