@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Refuses a request body over the upload limits before Django reads it (413).
+    "cppcc.middleware.RequestSizeLimitMiddleware",
     # Last: turns a login that axes locked out into the Chinese lock-out answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,8 +125,9 @@ STORAGES = {
     # Hashed names and gzip/brotli copies made by collectstatic, served by WhiteNoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-FILE_UPLOAD_PERMISSIONS = 0o640
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Readable by nginx's worker for X-Accel-Redirect; the volume itself is never web-served.
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 # Behind nginx: the download views answer with X-Accel-Redirect to this internal location
 # (which nginx maps to MEDIA_ROOT) instead of streaming the file through Python.
 FILES_ACCEL_REDIRECT_PREFIX = env("FILES_ACCEL_REDIRECT_PREFIX", "")
@@ -262,8 +265,6 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
-# The health checks of an orchestrator come over plain http from inside.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 60 * 60)  # .env.example: a working day
 X_FRAME_OPTIONS = "DENY"
@@ -288,11 +289,10 @@ AXES_RESET_ON_SUCCESS = False  # a right password must not wipe an attacker's re
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are Django's last_login, not ours
 AXES_VERBOSE = False
-# Behind a proxy, the client address is the one the proxy adds (NUM_PROXIES of them).
-AXES_IPWARE_PROXY_COUNT = env_int("NUM_PROXIES", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("NUM_PROXIES", 0) else ["REMOTE_ADDR"]
-)
+# Behind NUM_PROXIES proxies the client address is the one they add to X-Forwarded-For
+# (the same rule as the API's login throttle); with none, the socket's address.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "cppcc.clients.client_address"
 
 # API tokens expire after this many days without use (401 with a clear message).
 API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)

@@ -1,61 +1,63 @@
 """The landing page: what waits for me, and the proposals I can see by state.
 
-"Waiting for me" is whatever ``workflow.allowed_actions`` offers the user on recent
-proposals in the states their roles act on, so the home page and the buttons agree.
+"Waiting for me" is what the workflow table calls the user's to-do (``workflow.todos``)
+on the oldest proposals in the states their roles act on, with the actions they cannot
+take yet and why (``workflow.blocked``), so the home page and the buttons agree; staff
+also see the re-routing requests and overdue work waiting for them.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from members.capabilities import Capability, may
-from members.roles import Role, roles_of
+from members.roles import roles_of
 from proposals import queries, workflow
-from proposals.choices import ReminderStatus, State
-from proposals.models import Proposal, Reminder
+from proposals.choices import ReminderStatus, RequestStatus, State
+from proposals.filters import overdue_deadlines
+from proposals.models import Proposal, ReassignmentRequest, Reminder
 
-# Actions that are possible but not "waiting" (a proposer may always withdraw, etc.).
-NOT_TODO = {
-    "edit",
-    "withdraw",
-    "remove_cosigner",
-    "close",
-    "extend",
-    "mark_key",
-    "merge",
-    "transfer",
-    "supervise",
-}
-ROLE_STATES = {
-    Role.MEMBER: [State.DRAFT, State.RETURNED, State.SUBMITTED, State.REPLIED],
-    Role.COLLECTIVE: [State.DRAFT, State.RETURNED, State.REPLIED],
-    Role.STAFF: [State.SUBMITTED, State.UNDER_REVIEW, State.FILED],
-    Role.ADMIN: [State.SUBMITTED, State.UNDER_REVIEW, State.FILED],
-    Role.UNIT: [State.ASSIGNED, State.REHANDLING],
-}
 TODO_LIMIT = 30
 
 
-def waiting_for(user) -> list[tuple[Proposal, list[str]]]:
-    roles = roles_of(user)
-    states = {s for role in roles for s in ROLE_STATES.get(role, [])}
+def waiting_for(user) -> list[dict]:
+    """The user's to-dos, oldest first, from the workflow table: for each proposal, the
+    actions waiting for them and those they cannot take yet, with the reason."""
+    states = workflow.todo_states(user)
     if not states:
         return []
     candidates = list(
-        queries.proposal_list(user).filter(state__in=states).order_by("-id")[:TODO_LIMIT]
+        queries.proposal_list(user).filter(state__in=states).order_by("id")[:TODO_LIMIT]
     )
     workflow.attach_rules(candidates)
     today = timezone.localdate()
     rows = []
     for p in candidates:
-        actions = [a for a in workflow.allowed_actions(user, p, today) if a not in NOT_TODO]
-        for assignment in p.assignments.all():
-            actions += workflow.allowed_assignment_actions(user, assignment, today)
-        if actions:
-            rows.append((p, [str(workflow.BY_NAME[a].label) for a in dict.fromkeys(actions)]))
+        actions = workflow.todos(user, p, today)
+        waiting = [
+            reason
+            for assignment in p.assignments.all()
+            for _name, reason in workflow.blocked(user, p, assignment, today)
+        ]
+        if actions or waiting:
+            labels = [str(workflow.BY_NAME[a].label) for a in actions]
+            rows.append({"proposal": p, "actions": labels, "waiting": waiting})
     return rows
+
+
+def staff_queues(user) -> dict[str, int]:
+    """What waits for staff outside single proposals: re-routing requests, overdue work."""
+    if not may(user, Capability.DECIDE_REROUTING):
+        return {}
+    assignments = queries.assignment_list(user)
+    return {
+        "requests": ReassignmentRequest.objects.filter(
+            status=RequestStatus.PENDING, assignment__in=assignments.values("pk")
+        ).count(),
+        "overdue": assignments.filter(Exists(overdue_deadlines(assignment=OuterRef("pk")))).count(),
+    }
 
 
 @login_required
@@ -80,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "total": sum(counts.values()),
             "roles": roles,
             "waiting": waiting_for(request.user),
+            "queues": staff_queues(request.user),
             "failed_reminders": failed_reminders,
         },
     )

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from committees.scoping import restrict_to_committees
 from cppcc.api.common import body
+from cppcc.clients import client_address
 from members import serializers as s
 from members import services, tokens
 from members.capabilities import Capability, may
@@ -41,9 +42,7 @@ class LoginRateThrottle(ScopedRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request: Request) -> str:
-        if api_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR", "")
-        return super().get_ident(request)
+        return client_address(request._request)
 
     def get_cache_key(self, request: Request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -63,8 +63,9 @@ class User(AbstractUser):
         return has_role(self, *roles)
 
     def save(self, *args, **kwargs) -> None:
-        # ``set_password`` leaves the new raw password here until the save.
-        password_changed = self._password is not None
+        # ``set_password`` leaves the new raw password here until the save; a disabled
+        # password (``set_unusable_password``) ends API access too.
+        password_changed = self._password is not None or not self.has_usable_password()
         super().save(*args, **kwargs)
         if self.pk and (password_changed or not self.is_active):
             # A new password or a deactivation ends every API session, not only browser ones.

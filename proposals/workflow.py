@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.rules import rules_for, rules_for_many
 from cppcc.errors import InvalidTransition, NotPermitted
-from members.roles import Role, has_role
+from members.roles import Role, has_role, roles_of
 from proposals.choices import AssignmentStatus as AS
 from proposals.choices import CosignerStatus, DeadlineKind, ReviewDecision, Source, UnitRole
 from proposals.choices import State as S
@@ -48,6 +48,8 @@ class Actor:
     key: str
     label: str
     test: Callable[[Context], bool]
+    # The roles among which such a person is found (to know whose to-do list to look in).
+    roles: frozenset[Role] = frozenset()
 
 
 def _is_proposer(c: Context) -> bool:
@@ -115,13 +117,23 @@ def _is_feedback_giver(c: Context) -> bool:
     return c.user is not None and c.user.pk in feedback_givers(c.proposal)
 
 
-PROPOSER = Actor("proposer", gettext_lazy("提案人"), _is_proposer)
-COSIGNER = Actor("cosigner", gettext_lazy("联名人"), lambda c: _cosigner_record(c) is not None)
-STAFF = Actor("staff", gettext_lazy("提案委员会工作人员"), _is_staff)
-SUPERVISOR = Actor("supervisor", gettext_lazy("该提案的督办领导"), _is_supervisor)
-UNIT = Actor("unit", gettext_lazy("该交办的承办单位"), _is_unit)
+WRITERS = frozenset({Role.MEMBER, Role.COLLECTIVE})
+PROPOSER = Actor("proposer", gettext_lazy("提案人"), _is_proposer, WRITERS)
+COSIGNER = Actor(
+    "cosigner",
+    gettext_lazy("联名人"),
+    lambda c: _cosigner_record(c) is not None,
+    frozenset({Role.MEMBER}),
+)
+STAFF = Actor(
+    "staff", gettext_lazy("提案委员会工作人员"), _is_staff, frozenset({Role.STAFF, Role.ADMIN})
+)
+SUPERVISOR = Actor(
+    "supervisor", gettext_lazy("该提案的督办领导"), _is_supervisor, frozenset({Role.SUPERVISOR})
+)
+UNIT = Actor("unit", gettext_lazy("该交办的承办单位"), _is_unit, frozenset({Role.UNIT}))
 FEEDBACK_GIVER = Actor(
-    "feedback_giver", gettext_lazy("提案人和联名人（含并案）"), _is_feedback_giver
+    "feedback_giver", gettext_lazy("提案人和联名人（含并案）"), _is_feedback_giver, WRITERS
 )
 SYSTEM = Actor("system", gettext_lazy("系统（定时任务）"), lambda c: c.user is None)
 
@@ -268,6 +280,13 @@ class Action:
     on_assignment: bool = False
     assignment_statuses: frozenset[str] = field(default_factory=frozenset)
     unit_roles: frozenset[str] = field(default_factory=frozenset)
+    # Whose to-do the action is while they may take it: None, every actor's; (), nobody's
+    # (possible, but nothing waits for it: editing, withdrawing, extending…).
+    todo_for: tuple[Actor, ...] | None = None
+
+    @property
+    def todo_actors(self) -> tuple[Actor, ...]:
+        return self.actors if self.todo_for is None else self.todo_for
 
 
 def _a(*states: str) -> frozenset[str]:
@@ -283,6 +302,7 @@ ACTIONS: tuple[Action, ...] = (
         groups.EDITABLE,
         (PROPOSER,),
         records="内容与联名人变更",
+        todo_for=(),
     ),
     Action(
         "submit",
@@ -301,6 +321,7 @@ ACTIONS: tuple[Action, ...] = (
         (PROPOSER,),
         (S.WITHDRAWN,),
         records="撤回说明",
+        todo_for=(),
     ),
     Action(
         "cosign",
@@ -328,6 +349,7 @@ ACTIONS: tuple[Action, ...] = (
         needs=lambda c: None if pending_cosigners(c.proposal) else _("没有待确认的联名人。"),
         needs_text="有待确认的联名人",
         records="被移除的联名人",
+        todo_for=(),
     ),
     Action(
         "review",
@@ -357,6 +379,7 @@ ACTIONS: tuple[Action, ...] = (
         (S.MERGED,),
         needs_text="同一政协内、尚未答复的主提案",
         records="并入的主提案；提案人保留并参与反馈",
+        todo_for=(),
     ),
     Action(
         "transfer",
@@ -366,6 +389,7 @@ ACTIONS: tuple[Action, ...] = (
         (S.TRANSFERRED,),
         needs_text="另一政协及转交理由",
         records="在对方政协生成的新提案，双向关联，历史保留",
+        todo_for=(),
     ),
     Action(
         "assign",
@@ -383,6 +407,7 @@ ACTIONS: tuple[Action, ...] = (
         (STAFF,),
         needs_text="晚于原期限、累计不超过最长答复期限的新日期和理由",
         records="延期记录",
+        todo_for=(),
     ),
     Action(
         "mark_key",
@@ -391,6 +416,7 @@ ACTIONS: tuple[Action, ...] = (
         (STAFF,),
         needs_text="本政协的督办领导",
         records="重点提案标记和督办领导",
+        todo_for=(),
     ),
     Action(
         "supervise",
@@ -400,6 +426,7 @@ ACTIONS: tuple[Action, ...] = (
         needs=_is_key,
         needs_text="重点提案",
         records="督办情况",
+        todo_for=(SUPERVISOR,),
     ),
     Action(
         "feedback",
@@ -420,6 +447,7 @@ ACTIONS: tuple[Action, ...] = (
         _feedback_window_over,
         "反馈期限已过而第一提案人未反馈",
         "按规则视为满意并办结",
+        todo_for=(),
     ),
     Action(
         "accept",
@@ -565,3 +593,62 @@ def allowed_assignment_actions(
         if action.on_assignment
         and problem(user, action.name, assignment.proposal, assignment, today) is None
     ]
+
+
+# ---- to-dos and reasons: what waits for whom, and why an action is not possible yet ----------
+
+
+def todo_states(user: User | None) -> frozenset[str]:
+    """States in which some action may be waiting for ``user`` (to narrow a to-do query)."""
+    roles = roles_of(user)
+    return frozenset(
+        state
+        for action in ACTIONS
+        if any(actor.roles & roles for actor in action.todo_actors)
+        for state in action.sources
+    )
+
+
+def todos(user: User | None, proposal: Proposal, today: datetime.date | None = None) -> list[str]:
+    """The actions waiting for ``user`` on ``proposal`` and its assignments, table order."""
+    found = []
+    for action in ACTIONS:
+        if not action.todo_actors:
+            continue
+        targets = proposal.assignments.all() if action.on_assignment else [None]
+        for assignment in targets:
+            c = _context(user, proposal, assignment, today)
+            if any(actor.test(c) for actor in action.todo_actors) and (
+                problem(user, action.name, proposal, assignment, today) is None
+            ):
+                found.append(action.name)
+                break
+    return found
+
+
+def blocked(
+    user: User | None,
+    proposal: Proposal,
+    assignment: Assignment | None = None,
+    today: datetime.date | None = None,
+) -> list[tuple[str, str]]:
+    """(action, reason) for the actions ``user`` would take now but cannot yet: their
+    role and the state allow them, what the action needs is missing (e.g. the lead unit
+    waits for the co-units' opinions). Reasons are built only here, where they are shown.
+    """
+    found = []
+    for action in ACTIONS:
+        if action.needs is None or action.on_assignment != (assignment is not None):
+            continue
+        c = _context(user, proposal, assignment, today)
+        if proposal.state not in action.sources or not any(a.test(c) for a in action.actors):
+            continue
+        if assignment is not None and (
+            (action.unit_roles and assignment.role not in action.unit_roles)
+            or assignment.status not in action.assignment_statuses
+        ):
+            continue
+        reason = action.needs(c)
+        if reason:
+            found.append((action.name, str(reason)))
+    return found

@@ -106,6 +106,16 @@ class AssignmentActionsSerializer(serializers.Serializer):
     actions = serializers.ListField(child=serializers.CharField())
 
 
+class BlockedActionSerializer(serializers.Serializer):
+    """An action the caller would take now but cannot yet, and why."""
+
+    action = serializers.CharField()
+    reason = serializers.CharField(help_text="原因（中文），例如「主办单位须待会办意见全部提交」")
+    assignment = serializers.IntegerField(
+        allow_null=True, help_text="交办 id（承办单位的操作），提案级操作为 null"
+    )
+
+
 class ProposalSerializer(serializers.ModelSerializer):
     """A proposal as listed: who, what, where it stands and what the caller may do next."""
 
@@ -251,6 +261,9 @@ class ProposalDetailSerializer(ProposalSerializer):
     """One proposal with its content, review, due dates, replies and feedback."""
 
     supervisors = RefSerializer(many=True)
+    blocked_actions = serializers.SerializerMethodField(
+        help_text="您本可执行、但条件尚未满足的操作及原因（列表不提供，详情提供）"
+    )
     forwarded_to = RefSerializer(allow_null=True)
     reviews = ReviewSerializer(many=True)
     deadlines = DeadlineSerializer(many=True)
@@ -271,6 +284,7 @@ class ProposalDetailSerializer(ProposalSerializer):
             "decline_ground",
             "decline_note",
             "forwarded_to",
+            "blocked_actions",
             "supervisors",
             "reviews",
             "deadlines",
@@ -284,6 +298,20 @@ class ProposalDetailSerializer(ProposalSerializer):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(BlockedActionSerializer(many=True))
+    def get_blocked_actions(self, obj: Proposal) -> list[dict]:
+        user, today = self._user(), timezone.localdate()
+        rows = [
+            {"action": name, "reason": reason, "assignment": None}
+            for name, reason in workflow.blocked(user, obj, None, today)
+        ]
+        for assignment in obj.assignments.all():
+            rows += [
+                {"action": name, "reason": reason, "assignment": assignment.pk}
+                for name, reason in workflow.blocked(user, obj, assignment, today)
+            ]
+        return rows
 
     @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, obj: Proposal) -> list[dict]:

@@ -126,3 +126,17 @@ def test_reply_letter_is_stored_and_served_to_who_sees_the_proposal(world, as_us
         assert_download(response, files.PDF, "application/pdf", "关于第27号提案的答复.pdf")
     for outsider in (world.other_member.user, elsewhere.staff, elsewhere.lead_handler):
         assert as_user(outsider).get(url).status_code == 404
+
+
+def test_a_body_over_every_upload_limit_is_refused_before_it_is_read(world, as_user, client):
+    p = flows.draft(world)
+    huge = {"CONTENT_LENGTH": str(200 * 1024 * 1024)}
+    api = as_user(world.member.user).post(
+        f"{API}/{p.pk}/attachments/", {"file": files.pdf()}, format="multipart", **huge
+    )
+    assert api.status_code == 413 and api.json()["code"] == "too_large"
+    assert "提交的内容过大" in api.json()["detail"]
+    client.force_login(world.member.user)
+    page = client.post(f"/proposals/{p.pk}/attachments/", {"file": files.pdf()}, **huge)
+    assert page.status_code == 413 and "提交的内容过大" in page.content.decode()
+    assert not Attachment.objects.exists()

@@ -1,6 +1,12 @@
 """The landing page and login."""
 
+import datetime
+
+from rest_framework.test import APIClient
+
+from proposals.services import handling, supervision
 from tests import flows
+from tests.helpers import logged_in
 
 
 def test_login_required_and_counts_follow_visibility(client, world):
@@ -24,3 +30,56 @@ def test_login_page_logs_a_member_in(client, world):
     assert response.status_code == 302 and response.url == "/"
     bad = client.post("/accounts/login/", {"username": "nobody", "password": "x"})
     assert "用户名或密码不正确" in bad.content.decode()
+
+
+# ---- to-dos from the workflow table ----------------------------------------------------------
+
+TODAY = datetime.date(2026, 11, 16)  # the tests' fixed clock (tests/conftest.py)
+
+
+def home(client, user) -> str:
+    return logged_in(client, user).get("/").content.decode()
+
+
+def test_a_supervisor_finds_the_key_proposal_to_supervise(client, world):
+    p = flows.assigned(world, on=TODAY, title="重点督办的提案")
+    supervision.mark_key(world.staff, p, [world.supervisor.pk])
+    page = home(client, world.supervisor)
+    assert "重点督办的提案" in page and "督办" in page and "暂无待办事项" not in page
+
+
+def test_staff_see_pending_rerouting_requests_and_overdue_work(client, world):
+    late = flows.assigned(world, title="早已超期")  # reply due 10 June 2025
+    fresh = flows.assigned(world, on=TODAY, title="刚交办")
+    handling.request_reassignment(
+        world.lead_handler, flows.lead_assignment(fresh), "不属于本单位职责", today=TODAY
+    )
+    page = home(client, world.staff)
+    assert "1 件调整承办单位申请待决定" in page
+    assert "项交办已超期" in page and late.pk
+
+
+def test_the_lead_unit_sees_why_it_cannot_reply_yet(client, world):
+    p = flows.assigned(world, on=TODAY, title="待会办意见")
+    handling.accept(world.lead_handler, flows.lead_assignment(p), today=TODAY)
+    page = home(client, world.lead_handler)
+    assert "待会办意见" in page
+    assert f"会办单位尚未提交会办意见（{world.units[1].name}），暂不能答复" in page
+    detail = logged_in(APIClient(), world.lead_handler).get(f"/api/v1/proposals/{p.pk}/").data
+    assert {
+        "action": "reply",
+        "reason": f"会办单位尚未提交会办意见（{world.units[1].name}），暂不能答复。",
+        "assignment": flows.lead_assignment(p).pk,
+    } in detail["blocked_actions"]
+    # The co-unit's own to-do is its opinion.
+    assert "会办意见" in home(client, world.co_handler)
+
+
+def test_the_home_page_query_count_does_not_grow_with_to_dos(
+    client, world, django_assert_max_num_queries
+):
+    for n in range(3):
+        flows.assigned(world, on=TODAY, title=f"交办{n}")
+    logged_in(client, world.lead_handler)
+    with django_assert_max_num_queries(30):
+        assert client.get("/").status_code == 200

@@ -113,3 +113,24 @@ def test_an_administrator_unlocks_from_the_admin(world):
     url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
     assert admin.post(url, {"post": "yes"}).status_code == 302
     assert html_login(world.staff.username, PASSWORD)[0].status_code == 302
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(world, settings):
+    """With NUM_PROXIES=1 every request comes from nginx: the lock follows the client
+    address nginx appended, and a forged entry before it changes nothing."""
+    settings.NUM_PROXIES = 1
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+
+    def via_proxy(username, password, client_address, forged=""):
+        client = Client(REMOTE_ADDR="172.18.0.5")
+        chain = f"{forged}, {client_address}" if forged else client_address
+        return client.post(
+            "/accounts/login/",
+            {"username": username, "password": password},
+            HTTP_X_FORWARDED_FOR=chain,
+        )
+
+    for i in range(3):
+        via_proxy(f"guess{i}", "wrong", "203.0.113.9", forged=f"10.9.9.{i}")
+    assert via_proxy(world.staff.username, PASSWORD, "203.0.113.9").status_code == 429
+    assert via_proxy(world.staff.username, PASSWORD, "198.51.100.1").status_code == 302

@@ -73,3 +73,10 @@ def test_tokens_expire_after_30_idle_days_and_use_keeps_them_alive(world):
         assert not ApiToken.objects.filter(key=idle).exists()
         fresh = tokens.issue(world.member.user).key  # logging in again gives a new one
         assert fresh != idle and me(fresh).status_code == 200
+
+
+def test_disabling_password_login_revokes_the_token(world):
+    tokens.issue(world.staff)
+    world.staff.set_unusable_password()
+    world.staff.save()
+    assert not ApiToken.objects.filter(user=world.staff).exists()
