@@ -327,7 +327,23 @@ class RuleSet(CommitteeOwned):
         validate_rule_set(self)
 
 
-class CalendarOverride(models.Model):
+class CalendarEntry(models.Model):
+    """A calendar fact for one committee, or (``committee`` empty) for all of them."""
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("所属政协"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("留空则适用于所有政协。"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CalendarOverride(CalendarEntry):
     """A published holiday or make-up workday entered by hand.
 
     Overrides win over the holiday package on their dates. A year the package does not
@@ -340,14 +356,6 @@ class CalendarOverride(models.Model):
         HOLIDAY = "holiday", _("法定节假日（休息）")
         WORKDAY = "workday", _("调休上班日")
 
-    committee = models.ForeignKey(
-        Committee,
-        verbose_name=_("所属政协"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        help_text=_("留空则适用于所有政协。"),
-    )
     date = models.DateField(_("日期"))
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=40, blank=True)
@@ -366,7 +374,7 @@ class CalendarOverride(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
-class CalendarYear(models.Model):
+class CalendarYear(CalendarEntry):
     """An administrator's word that a year's holidays and make-up days are all entered.
 
     Entering one day of a year says nothing about the others: only this row makes the
@@ -374,14 +382,6 @@ class CalendarYear(models.Model):
     means every committee.
     """
 
-    committee = models.ForeignKey(
-        Committee,
-        verbose_name=_("所属政协"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        help_text=_("留空则适用于所有政协。"),
-    )
     year = models.PositiveSmallIntegerField(_("年份"))
     marked_by = models.ForeignKey(
         "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
