@@ -38,7 +38,7 @@ def waiting_for(user) -> list[dict]:
         actions = workflow.todos(user, p, today)
         waiting = [
             reason
-            for assignment in p.assignments.all()
+            for assignment in [None, *p.assignments.all()]
             for _name, reason in workflow.blocked(user, p, assignment, today)
         ]
         if actions or waiting:

@@ -632,16 +632,19 @@ def blocked(
     assignment: Assignment | None = None,
     today: datetime.date | None = None,
 ) -> list[tuple[str, str]]:
-    """(action, reason) for the actions ``user`` would take now but cannot yet: their
-    role and the state allow them, what the action needs is missing (e.g. the lead unit
-    waits for the co-units' opinions). Reasons are built only here, where they are shown.
+    """(action, reason) for the to-dos ``user`` would have now but cannot take yet: the
+    action is theirs to do in this state, what it needs is missing (e.g. the lead unit
+    waits for the co-units' opinions, staff for the co-signers). Reasons are built only
+    here, where they are shown; actions nothing waits for (withdraw, close…) are left out.
     """
     found = []
     for action in ACTIONS:
         if action.needs is None or action.on_assignment != (assignment is not None):
             continue
         c = _context(user, proposal, assignment, today)
-        if proposal.state not in action.sources or not any(a.test(c) for a in action.actors):
+        if proposal.state not in action.sources or not any(
+            actor.test(c) for actor in action.todo_actors
+        ):
             continue
         if assignment is not None and (
             (action.unit_roles and assignment.role not in action.unit_roles)

@@ -83,3 +83,10 @@ def test_the_home_page_query_count_does_not_grow_with_to_dos(
     logged_in(client, world.lead_handler)
     with django_assert_max_num_queries(30):
         assert client.get("/").status_code == 200
+
+
+def test_staff_see_why_a_proposal_cannot_be_reviewed_yet(client, world):
+    flows.submitted(world, title="联名待确认")  # the co-signer has not answered
+    page = home(client, world.staff)
+    assert "联名待确认" in page and f"联名人尚未全部确认（{world.cosigner}），暂不能审查" in page
+    assert "没有待确认的联名人" not in page  # not a to-do: no noise
