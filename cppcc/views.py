@@ -7,7 +7,8 @@ also see the re-routing requests and overdue work waiting for them.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,7 +20,10 @@ from proposals.choices import ReminderStatus, RequestStatus, State
 from proposals.filters import overdue_deadlines
 from proposals.models import Proposal, ReassignmentRequest, Reminder
 
-TODO_LIMIT = 30
+# The oldest proposals per state looked at for to-dos: every state where something may
+# wait for the user gets its share, so a thousand assignments under way cannot hide the
+# few proposals waiting for review.
+TODO_PER_STATE = 10
 
 
 def waiting_for(user) -> list[dict]:
@@ -28,8 +32,13 @@ def waiting_for(user) -> list[dict]:
     states = workflow.todo_states(user)
     if not states:
         return []
+    oldest_per_state = Window(RowNumber(), partition_by=F("state"), order_by=F("id").asc())
     candidates = list(
-        queries.proposal_list(user).filter(state__in=states).order_by("id")[:TODO_LIMIT]
+        queries.proposal_list(user)
+        .filter(state__in=sorted(states))
+        .annotate(rank_in_state=oldest_per_state)
+        .filter(rank_in_state__lte=TODO_PER_STATE)
+        .order_by("id")
     )
     workflow.attach_rules(candidates)
     today = timezone.localdate()

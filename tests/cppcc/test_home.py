@@ -90,3 +90,10 @@ def test_staff_see_why_a_proposal_cannot_be_reviewed_yet(client, world):
     page = home(client, world.staff)
     assert "联名待确认" in page and f"联名人尚未全部确认（{world.cosigner}），暂不能审查" in page
     assert "没有待确认的联名人" not in page  # not a to-do: no noise
+
+
+def test_many_proposals_under_way_do_not_hide_the_ones_waiting_for_review(client, world):
+    for n in range(31):  # more than the home page used to look at in all
+        flows.assigned(world, with_co=False, title=f"办理中{n}")
+    flows.confirmed(world, title="等待审查的新提案")
+    assert "等待审查的新提案" in home(client, world.staff)
