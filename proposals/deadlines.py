@@ -21,6 +21,7 @@ from committees.rules import rules_for
 from committees.workcalendar import Stretch, WorkCalendar
 from cppcc.errors import DomainError
 from proposals.choices import DeadlineKind
+from proposals.domain import events
 from proposals.models import Assignment, Deadline, Proposal, ProposalEvent
 
 WORKDAYS = "workdays"
@@ -156,33 +157,21 @@ def recompute_open_deadlines(
         deadline.save(update_fields=["due_date", "rule", "computation"])
         if previous != computed.due_date:
             moved.append((deadline, previous))
-            message = _("{kind}由 {old} 调整为 {new}：{reason}").format(
-                kind=deadline.get_kind_display(),
-                old=previous,
-                new=computed.due_date,
-                reason=reason,
-            )
-        elif previous_fallback != computed.computation["fallback_years"]:
-            # Same date, but the Monday–Friday warning appeared or went away: the
-            # proposal's history must say why the warning changed.
-            message = _("{kind} {due} 因{reason}重新核对，日期不变。").format(
-                kind=deadline.get_kind_display(), due=previous, reason=reason
-            )
-        else:
+        elif previous_fallback == computed.computation["fallback_years"]:
             continue
-        ProposalEvent.objects.create(
-            proposal=deadline.proposal,
-            actor=actor,
-            action="deadline_recomputed",
-            from_state=deadline.proposal.state,
-            to_state=deadline.proposal.state,
-            message=message,
-            data={
-                "deadline": deadline.pk,
-                "from": previous.isoformat(),
-                "to": computed.due_date.isoformat(),
-                "fallback_years": computed.computation["fallback_years"],
-            },
+        # Moved; or the same date but the Monday–Friday warning appeared or went away,
+        # which the proposal's history must explain too.
+        ProposalEvent.objects.record(
+            deadline.proposal,
+            actor,
+            events.deadline_recomputed(
+                deadline.pk,
+                deadline.kind,
+                previous,
+                computed.due_date,
+                reason,
+                computed.computation["fallback_years"],
+            ),
         )
     CommitteeEvent.objects.create(
         committee=committee,

@@ -78,6 +78,8 @@ from proposals.choices import (
     UnitRole,
 )
 from proposals.demo import names
+from proposals.domain import events
+from proposals.domain.events import Event, EventKind
 from proposals.models import (
     Assignment,
     Communication,
@@ -758,8 +760,8 @@ class WorldBuilder:
                 f"{county.committee.name}：承办单位 {len(county.units)} 家，"
                 f"委员 {len(county.members)} 名，提案 {n} 件"
             )
-        events = ProposalEvent.objects.count()
-        s.lines.append(f"用户 {User.objects.count()} 个，办理记录 {events} 条")
+        logged = ProposalEvent.objects.count()
+        s.lines.append(f"用户 {User.objects.count()} 个，办理记录 {logged} 条")
         return s
 
 
@@ -1321,10 +1323,8 @@ class History2023:
         through.objects.bulk_create(
             [through(proposal_id=p.proposal.pk, user_id=u.pk) for p in filed for u in p.supervisors]
         )
-        events = []
-        for plan in plans:
-            events.extend(self.events(plan))
-        ProposalEvent.objects.bulk_create(events, batch_size=BATCH)
+        rows = [row for plan in plans for row in self.audit_trail(plan)]
+        ProposalEvent.objects.bulk_create(rows, batch_size=BATCH)
         for plan in plans:
             if plan.merge_into is not None:
                 plan.proposal.merged_into = plan.merge_into.proposal
@@ -1372,179 +1372,102 @@ class History2023:
             )
         _bulk(Deadline, rows)
 
-    def events(self, plan: Plan) -> list[ProposalEvent]:
+    def audit_trail(self, plan: Plan) -> list[ProposalEvent]:
         """The audit trail the services would have written, in time order."""
         p = plan.proposal
         staff = plan.review_staff
-        raw: list[tuple[datetime.datetime, User | None, str, str | None, str, dict, bool]] = []
+        raw: list[tuple[datetime.datetime, User | None, Event, str | None, bool]] = []
 
-        def add(at, actor, action, to_state, message, data=None, bump=True) -> None:
-            raw.append((at, actor, action, to_state, message, data or {}, bump))
+        def add(at, actor, event: Event, to_state=None, bump=True) -> None:
+            raw.append((at, actor, event, to_state, bump))
 
-        add(plan.created, plan.proposer, "create", State.DRAFT, "创建草稿", bump=False)
-        kind = p.get_kind_display()
+        add(plan.created, plan.proposer, events.created(), State.DRAFT, bump=False)
         add(
             plan.submitted,
             plan.proposer,
-            "submit",
+            events.submitted(self.session.pk, p.kind),
             State.SUBMITTED,
-            f"提交提案（{kind}）",
-            {"session": self.session.pk, "kind": p.kind},
         )
         for member, at in plan.cosigners:
-            add(at, member.user, "cosign", None, f"{member.name} 确认联名", {"member": member.pk})
+            add(at, member.user, events.cosigner_answered(member.pk, member.name, confirmed=True))
         for stage, decision, at, reviewer in plan.reviews:
-            label = ReviewStage(stage).label
-            data = {"stage": stage, "decision": decision}
             if decision == ReviewDecision.PASS:
-                add(at, reviewer, "review", State.UNDER_REVIEW, f"{label}通过", data)
+                add(at, reviewer, events.reviewed(stage, decision), State.UNDER_REVIEW)
             else:
-                message = f"不予立案：{plan.decline_ground}"
                 unit = plan.forwarded_to
-                if unit is not None:
-                    message += f"，作为意见建议转送{unit.name}"
-                data["ground"] = plan.decline_ground
-                data["forwarded_to"] = unit.pk if unit else None
-                add(at, reviewer, "review", State.DECLINED, message, data)
+                declined = events.reviewed(
+                    stage,
+                    decision,
+                    ground=plan.decline_ground,
+                    forwarded_to=unit.pk if unit else None,
+                    forwarded_to_name=unit.name if unit else "",
+                )
+                add(at, reviewer, declined, State.DECLINED)
         if plan.outcome == State.WITHDRAWN:
-            add(plan.ended_at, plan.proposer, "withdraw", State.WITHDRAWN, "提案人撤回")
+            add(plan.ended_at, plan.proposer, events.withdrawn(), State.WITHDRAWN)
         if plan.outcome == State.MERGED:
             target = plan.merge_into.proposal
-            add(
-                plan.ended_at,
-                staff,
-                "merge",
-                State.MERGED,
-                f"并入提案《{target}》",
-                {"into": target.pk},
-            )
-            add(
-                plan.merge_into.feedback_at,
-                plan.merge_into.proposer,
-                "group_closed",
-                None,
-                f"主提案《{target.title}》办结",
-                bump=False,
-            )
+            add(plan.ended_at, staff, events.merged(target.pk, str(target)), State.MERGED)
+            closed = events.group_closed(target.pk, target.title)
+            add(plan.merge_into.feedback_at, plan.merge_into.proposer, closed, bump=False)
         if plan.outcome == State.CLOSED:
             self.handling_events(plan, add)
         raw.sort(key=lambda r: r[0])
-        events, state, bumps = [], "", 0
-        for at, actor, action, to_state, message, data, bump in raw:
+        rows, state, bumps = [], "", 0
+        for at, actor, event, to_state, bump in raw:
             previous = state
             state = to_state or state
             bumps += bump
-            events.append(
+            rows.append(
                 ProposalEvent(
                     proposal=p,
                     actor=actor,
-                    action=action,
-                    from_state=previous if action != "create" else "",
+                    action=event.kind,
+                    from_state=previous if event.kind != EventKind.CREATE else "",
                     to_state=state,
-                    message=message,
-                    data=data,
+                    data=event.data,
                     created_at=at,
                 )
             )
         p.version = 1 + bumps
         p.updated_at = raw[-1][0]
-        return events
+        return rows
 
     def handling_events(self, plan: Plan, add) -> None:
         p = plan.proposal
         staff = plan.review_staff
-        add(
-            plan.filed_at,
-            staff,
-            "file",
-            State.FILED,
-            f"立案，案号 {p.number}",
-            {"number": p.number},
-        )
+        add(plan.filed_at, staff, events.filed(p.number), State.FILED)
         for merged in plan.merged:
-            add(
-                merged.ended_at,
-                staff,
-                "merged_in",
-                None,
-                f"提案《{merged.title.text}》并入本案",
-                {"merged": [merged.proposal.pk], "comment": ""},
-                bump=False,
-            )
-        listed = "；".join(f"{UnitRole(u.role).label} {u.unit.name}" for u in plan.units)
-        add(
-            plan.assign_at,
-            staff,
-            "assign",
-            State.ASSIGNED,
-            "交办：" + listed,
-            {"units": [[u.unit.pk, u.role] for u in plan.units]},
-        )
+            event = events.merged_in([merged.proposal.pk], merged.title.text, "")
+            add(merged.ended_at, staff, event, bump=False)
+        plan_units = ((u.unit.pk, u.unit.name, u.role) for u in plan.units)
+        add(plan.assign_at, staff, events.assigned(plan_units), State.ASSIGNED)
         if plan.key_at:
-            who = "、".join(str(u) for u in plan.supervisors)
-            add(
-                plan.key_at,
-                staff,
-                "mark_key",
-                None,
-                f"确定为重点提案，督办领导：{who}",
-                {"supervisors": sorted(u.pk for u in plan.supervisors)},
-            )
+            leaders = sorted(plan.supervisors, key=lambda u: u.pk)
+            event = events.marked_key([u.pk for u in leaders], [str(u) for u in leaders])
+            add(plan.key_at, staff, event)
         for row in plan.supervision_rows:
-            add(
-                row.created_at,
-                row.supervisor,
-                "supervise",
-                None,
-                f"{row.supervisor}督办：{row.content[:100]}",
-                {"supervision": row.pk},
-            )
+            add(row.created_at, row.supervisor, events.supervised(row.pk, row.content))
         replying = [u for u in plan.units if u.role != UnitRole.CO]
         last_reply = max(u.reply_at for u in replying)
         for u in plan.units:
             handler = self.w.unit_users[u.unit.pk]
-            a = u.assignment
+            a, name = u.assignment, u.unit.name
             if u.opinion:
-                add(
-                    u.opinion_at,
-                    handler,
-                    "give_opinion",
-                    None,
-                    f"{u.unit.name}提交会办意见",
-                    {"assignment": a.pk, "opinion": u.opinion.pk},
-                )
+                add(u.opinion_at, handler, events.opinion_given(a.pk, name, u.opinion.pk))
             if u.accepted_at:
-                data = {"assignment": a.pk}
-                add(u.accepted_at, handler, "accept", None, f"{u.unit.name}签收", data)
+                add(u.accepted_at, handler, events.accepted(a.pk, name))
             if u.communication:
-                method = CommunicationMethod(u.method).label
-                add(
-                    u.communication_at,
-                    handler,
-                    "communicate",
-                    None,
-                    f"{u.unit.name}{CommunicationKind.BEFORE.label}（{method}）",
-                    {"assignment": a.pk, "communication": u.communication.pk},
+                event = events.communicated(
+                    a.pk, name, u.communication.pk, CommunicationKind.BEFORE, u.method
                 )
+                add(u.communication_at, handler, event)
             if u.reply:
-                add(
-                    u.reply_at,
-                    handler,
-                    "reply",
-                    State.REPLIED if u.reply_at == last_reply else None,
-                    f"{u.unit.name}答复（{u.classification}类）",
-                    {"assignment": a.pk, "reply": u.reply.pk, "classification": u.classification},
-                )
+                event = events.replied(a.pk, name, u.reply.pk, u.classification)
+                add(u.reply_at, handler, event, State.REPLIED if u.reply_at == last_reply else None)
         communication, result = plan.satisfaction
-        c_label, r_label = Satisfaction(communication).label, Satisfaction(result).label
-        add(
-            plan.feedback_at,
-            plan.proposer,
-            "feedback",
-            State.CLOSED,
-            f"{plan.proposer}反馈：沟通{c_label}，结果{r_label}；办结（第一提案人反馈{r_label}）",
-            {"feedback": plan.feedback_row.pk, "communication": communication, "result": result},
-        )
+        event = events.feedback_given(plan.feedback_row.pk, communication, result, closed=True)
+        add(plan.feedback_at, plan.proposer, event, State.CLOSED)
 
 
 # ---- the live session: driven through the services -------------------------------------------

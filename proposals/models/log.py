@@ -11,6 +11,8 @@ from proposals.choices import (
     ReminderKind,
     ReminderStatus,
 )
+from proposals.domain import events
+from proposals.domain.events import Event, EventKind
 from proposals.models.handling import Assignment, Deadline
 from proposals.models.proposals import USER, Cosigner, Proposal
 from proposals.visibility import ReminderQuerySet
@@ -23,6 +25,20 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):  # type: ignore[override]
         raise TypeError("The event log is append-only.")
 
+    def record(
+        self, proposal: Proposal, actor, event: Event, from_state: str | None = None
+    ) -> ProposalEvent:
+        """The one writer of the log: ``event`` (a builder's result) happened to
+        ``proposal``, by ``actor``; from ``from_state`` (default: no change) to its state now."""
+        return self.create(
+            proposal=proposal,
+            actor=actor,
+            action=event.kind,
+            from_state=proposal.state if from_state is None else from_state,
+            to_state=proposal.state,
+            data=event.data,
+        )
+
 
 class ProposalEvent(models.Model):
     """Append-only audit trail: every change to a proposal, by whom, from → to."""
@@ -31,10 +47,10 @@ class ProposalEvent(models.Model):
     actor = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(_("操作"), max_length=40)
+    action = models.CharField(_("操作"), max_length=40, choices=EventKind.choices)
     from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, blank=True)
-    message = models.TextField(_("说明"), blank=True)
+    # The kind's parameters (see ``proposals.domain.events``); the sentence is rendered.
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
@@ -55,6 +71,11 @@ class ProposalEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The event log is append-only.")
+
+    @property
+    def message(self) -> str:
+        """What happened, as a sentence in the active language."""
+        return events.render(self.action, self.data)
 
 
 class Notification(models.Model):

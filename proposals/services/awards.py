@@ -31,11 +31,18 @@ from committees.scoping import committee_ids
 from cppcc.errors import DomainError, InvalidTransition, NotPermitted
 from members.capabilities import Capability, may
 from members.models import User
-from proposals.domain import groups
+from proposals.domain import events, groups
+from proposals.domain.events import EventKind
 from proposals.locks import lock_proposal
-from proposals.models import AwardRound, AwardScore, Nomination, Proposal, default_rubric
+from proposals.models import (
+    AwardRound,
+    AwardScore,
+    Nomination,
+    Proposal,
+    ProposalEvent,
+    default_rubric,
+)
 from proposals.notifications import notify
-from proposals.services.base import record_event
 
 Status = AwardRound.Status
 
@@ -396,13 +403,12 @@ def nominate(
         nomination = Nomination.objects.create(
             round=locked, proposal=p, nominated_by=user, reason=reason
         )
-        record_event(
+        ProposalEvent.objects.record(
             p,
             user,
-            "award_nominate",
-            p.state,
-            _("推荐参加“{name}”").format(name=locked.name),
-            {"round": locked.pk, "nomination": nomination.pk},
+            events.award(
+                EventKind.AWARD_NOMINATE, locked.pk, locked.name, nomination=nomination.pk
+            ),
         )
     return nomination
 
@@ -430,10 +436,10 @@ def withdraw_nomination(user: User, nomination: Nomination | int, reason: str = 
             raise DomainError(_("该推荐不存在或已撤回。"), field="nomination")
         p = row.proposal
         row.delete()
-        message = _("撤回“{name}”的推荐").format(name=locked.name)
-        if reason := (reason or "").strip():
-            message += _("：{r}").format(r=reason[:200])
-        record_event(p, user, "award_withdraw", p.state, message, {"round": locked.pk})
+        reason = (reason or "").strip()[:200]
+        ProposalEvent.objects.record(
+            p, user, events.award(EventKind.AWARD_WITHDRAW, locked.pk, locked.name, reason=reason)
+        )
 
 
 def open_scoring(user: User, award_round: AwardRound | int) -> AwardRound:
@@ -609,17 +615,9 @@ def select(user: User, award_round: AwardRound | int, nomination_ids: Iterable[i
             row.selected = chosen
             row.save(update_fields=["selected"])
             p = row.proposal
-            if chosen:
-                message = _("在“{name}”中拟评为优秀提案").format(name=locked.name)
-            else:
-                message = _("在“{name}”中取消拟评优秀提案").format(name=locked.name)
-            record_event(
-                p,
-                user,
-                "award_select" if chosen else "award_unselect",
-                p.state,
-                message,
-                {"round": locked.pk, "nomination": pk},
+            kind = EventKind.AWARD_SELECT if chosen else EventKind.AWARD_UNSELECT
+            ProposalEvent.objects.record(
+                p, user, events.award(kind, locked.pk, locked.name, nomination=pk)
             )
     return sorted(wanted)
 
@@ -646,13 +644,10 @@ def publish(user: User, award_round: AwardRound | int) -> AwardRound:
         locked.save(update_fields=["status", "published_at"])
         for row in chosen:
             p = row.proposal
-            record_event(
+            ProposalEvent.objects.record(
                 p,
                 user,
-                "award_publish",
-                p.state,
-                _("被评为“{name}”优秀提案").format(name=locked.name),
-                {"round": locked.pk, "nomination": row.pk},
+                events.award(EventKind.AWARD_PUBLISH, locked.pk, locked.name, nomination=row.pk),
             )
             notify(
                 [p.proposer_id],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +21,7 @@ from cppcc import uploads
 from cppcc.errors import DomainError, StaleVersion
 from members.models import User
 from proposals import workflow
+from proposals.domain.events import Event, EventKind
 from proposals.locks import lock_proposal
 from proposals.models import Assignment, Proposal, ProposalEvent
 
@@ -35,8 +36,8 @@ class Step:
     assignment: Assignment | None
     today: datetime.date
     from_state: str
-    message: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
+    # What to log (``proposals.domain.events``); by default the action's own kind, bare.
+    event: Event | None = None
     # Set by an action that turned out to change nothing: no save, no version bump, no event.
     unchanged: bool = False
 
@@ -103,27 +104,10 @@ def action(
             locked.version = F("version") + 1
             locked.save()
             locked.refresh_from_db(fields=["version"])
-            record_event(locked, user, name, step.from_state, step.message, step.data)
+            ProposalEvent.objects.record(
+                locked, user, step.event or Event(EventKind(name)), step.from_state
+            )
     if not isinstance(proposal, int):
         # Let the caller's object reflect the change.
         for attr in ("state", "version", "number", "is_key", "handling_round"):
             setattr(proposal, attr, getattr(locked, attr))
-
-
-def record_event(
-    proposal: Proposal,
-    actor: User | None,
-    action_name: str,
-    from_state: str,
-    message: str = "",
-    data: dict[str, Any] | None = None,
-) -> ProposalEvent:
-    return ProposalEvent.objects.create(
-        proposal=proposal,
-        actor=actor,
-        action=action_name,
-        from_state=from_state,
-        to_state=proposal.state,
-        message=message,
-        data=data or {},
-    )

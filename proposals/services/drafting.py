@@ -14,13 +14,13 @@ from cppcc.errors import DomainError, NotPermitted
 from members.models import Member, User
 from members.roles import Role, has_role
 from proposals.choices import Category, CosignerStatus, Kind, Source, State
-from proposals.models import Attachment, Cosigner, Proposal
+from proposals.domain import events
+from proposals.models import Attachment, Cosigner, Proposal, ProposalEvent
 from proposals.notifications import committee_staff, notify
 from proposals.services.base import (
     action,
     checked_upload,
     delete_file_on_commit,
-    record_event,
     require,
 )
 from proposals.workflow import pending_cosigners
@@ -127,7 +127,7 @@ def create_draft(
             **content,
         )
         _set_cosigners(proposal, cosigners)
-        record_event(proposal, user, "create", "", _("创建草稿"))
+        ProposalEvent.objects.record(proposal, user, events.created(), from_state="")
     return proposal
 
 
@@ -153,8 +153,7 @@ def update_draft(
             _set_cosigners(p, cosigners)
             if sorted(cosigners) != before:
                 changed.append("cosigners")
-        step.message = _("修改内容")
-        step.data = {"changed": changed}
+        step.event = events.edited(changed)
         step.unchanged = not changed
     return proposal if isinstance(proposal, Proposal) else Proposal.objects.get(pk=proposal)
 
@@ -174,8 +173,7 @@ def submit(user: User, proposal: Proposal | int, today: datetime.date | None = N
                 cosigner.responded_at = None
                 cosigner.save(update_fields=["status", "responded_at"])
             invited.append(cosigner.member.user_id)
-        step.message = _("提交提案（{kind}）").format(kind=p.get_kind_display())
-        step.data = {"session": session.pk, "kind": p.kind}
+        step.event = events.submitted(session.pk, p.kind)
         notify(invited, p, "cosign_invited", _("请确认是否联名提案《{t}》").format(t=p.title))
         if not invited:
             _tell_staff_ready(p)
@@ -185,7 +183,7 @@ def submit(user: User, proposal: Proposal | int, today: datetime.date | None = N
 def withdraw(user: User, proposal: Proposal | int, reason: str = "") -> Proposal:
     with action(user, "withdraw", proposal) as step:
         step.set_state(State.WITHDRAWN)
-        step.message = reason or _("提案人撤回")
+        step.event = events.withdrawn(reason)
     return _reload(proposal)
 
 
@@ -196,10 +194,9 @@ def _respond_to_invitation(user: User, proposal: Proposal | int, confirm: bool) 
         cosigner.status = CosignerStatus.CONFIRMED if confirm else CosignerStatus.DECLINED
         cosigner.responded_at = timezone.now()
         cosigner.save(update_fields=["status", "responded_at"])
-        step.message = (_("{m} 确认联名") if confirm else _("{m} 拒绝联名")).format(
-            m=cosigner.member
+        step.event = events.cosigner_answered(
+            cosigner.member_id, str(cosigner.member), confirmed=confirm
         )
-        step.data = {"member": cosigner.member_id}
         if not pending_cosigners(step.proposal):
             _tell_staff_ready(step.proposal)
         if not confirm:
@@ -239,8 +236,7 @@ def remove_cosigner(user: User, proposal: Proposal | int, member_id: int) -> Pro
         cosigner.status = CosignerStatus.REMOVED
         cosigner.responded_at = timezone.now()
         cosigner.save(update_fields=["status", "responded_at"])
-        step.message = _("移除未确认的联名人 {m}").format(m=cosigner.member)
-        step.data = {"member": member_id}
+        step.event = events.cosigner_removed(member_id, str(cosigner.member))
         if not pending_cosigners(step.proposal):
             _tell_staff_ready(step.proposal)
     return _reload(proposal)
@@ -270,8 +266,7 @@ def add_attachment(user: User, proposal: Proposal | int, upload) -> Attachment:
         )
         attachment.file.save(f"upload{checked.type.extensions[0]}", upload, save=False)
         attachment.save()
-        step.message = _("上传附件 {n}").format(n=attachment.name)
-        step.data = {"attachment": attachment.pk, "name": attachment.name}
+        step.event = events.attachment_added(attachment.pk, attachment.name)
     return attachment
 
 
@@ -280,7 +275,6 @@ def remove_attachment(user: User, proposal: Proposal | int, attachment_id: int) 
     with action(user, "edit", proposal) as step:
         attachment = step.proposal.attachments.filter(pk=attachment_id).first()
         require(attachment, _("附件不存在。"), "attachment")
-        step.message = _("删除附件 {n}").format(n=attachment.name)
-        step.data = {"attachment": attachment_id, "name": attachment.name}
+        step.event = events.attachment_removed(attachment_id, attachment.name)
         delete_file_on_commit(attachment.file)
         attachment.delete()

@@ -13,10 +13,10 @@ from cppcc.errors import DomainError
 from members.models import User
 from proposals import deadlines
 from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction, State
-from proposals.domain import groups
-from proposals.models import Deadline, Feedback, Proposal
+from proposals.domain import events, groups
+from proposals.models import Deadline, Feedback, Proposal, ProposalEvent
 from proposals.notifications import notify, unit_contacts
-from proposals.services.base import action, record_event, require
+from proposals.services.base import action, require
 from proposals.services.drafting import _reload
 from proposals.workflow import feedback_givers
 
@@ -51,15 +51,17 @@ def give_feedback(
             result=result,
             comment=comment,
         )
-        step.data = {"feedback": record.pk, "communication": communication, "result": result}
-        step.message = _("{u}反馈：沟通{c}，结果{r}").format(
-            u=user, c=Satisfaction(communication).label, r=Satisfaction(result).label
-        )
+        rehandling_round, closed = None, False
         if decisive:
             if result == Satisfaction.DISSATISFIED:
                 _start_rehandling(step, p, comment)
+                rehandling_round = p.handling_round
             else:
-                _close(step, p, _("第一提案人反馈{r}").format(r=Satisfaction(result).label))
+                _close(step, p)
+                closed = True
+        step.event = events.feedback_given(
+            record.pk, communication, result, rehandling_round=rehandling_round, closed=closed
+        )
     return record
 
 
@@ -88,22 +90,14 @@ def _start_rehandling(step, p: Proposal, comment: str) -> None:
             "rehandling",
             _("提案人对《{t}》的办理结果不满意，请重新办理：{c}").format(t=p.title, c=comment),
         )
-    step.message += _("；转入重新办理（第{n}轮）").format(n=p.handling_round)
 
 
-def _close(step, p: Proposal, why: str) -> None:
+def _close(step, p: Proposal) -> None:
     deadlines.close_deadlines(p.deadlines.filter(kind=DeadlineKind.FEEDBACK))
     p.state = State.CLOSED
     p.closed_at = timezone.now()
-    step.message += _("；办结（{w}）").format(w=why)
     for merged in p.merged_proposals.all():
-        record_event(
-            merged,
-            step.user,
-            "group_closed",
-            merged.state,
-            _("主提案《{t}》办结").format(t=p.title),
-        )
+        ProposalEvent.objects.record(merged, step.user, events.group_closed(p.pk, p.title))
 
 
 def close(
@@ -111,8 +105,8 @@ def close(
 ) -> Proposal:
     """办结 after the feedback window passed with no word from the lead proposer."""
     with action(user, "close", proposal, today=today) as step:
-        step.message = _("反馈期限已过，第一提案人未反馈")
-        _close(step, step.proposal, _("按规则视为满意"))
+        step.event = events.closed_without_feedback()
+        _close(step, step.proposal)
     return _reload(proposal)
 
 

@@ -22,7 +22,7 @@ from proposals.choices import (
     State,
     UnitRole,
 )
-from proposals.domain import groups
+from proposals.domain import events, groups
 from proposals.models import (
     Assignment,
     Communication,
@@ -145,8 +145,7 @@ def assign(
             _create_assignment(p, unit, role, step.today, calendar)
         p.state = State.ASSIGNED
         p.handling_round = 1
-        step.message = _("交办：") + "；".join(f"{UnitRole(r).label} {u}" for u, r in plan)
-        step.data = {"units": [[u.pk, r] for u, r in plan]}
+        step.event = events.assigned((u.pk, u.name, r) for u, r in plan)
     return _reload(proposal)
 
 
@@ -157,8 +156,7 @@ def accept(user: User, assignment: Assignment, today: datetime.date | None = Non
         a.accepted_at = timezone.now()
         a.save(update_fields=["status", "accepted_at"])
         deadlines.close_deadlines(a.deadlines.filter(kind=DeadlineKind.REROUTE_WINDOW))
-        step.message = _("{u}签收").format(u=a.unit)
-        step.data = {"assignment": a.pk}
+        step.event = events.accepted(a.pk, a.unit.name)
     assignment.refresh_from_db()
     return assignment
 
@@ -176,8 +174,7 @@ def request_reassignment(
         a.save(update_fields=["status"])
         deadlines.close_deadlines(a.deadlines.filter(kind=DeadlineKind.REROUTE_WINDOW))
         request = ReassignmentRequest.objects.create(assignment=a, reason=reason, requested_by=user)
-        step.message = _("{u}申请调整：{r}").format(u=a.unit, r=reason)
-        step.data = {"assignment": a.pk, "request": request.pk}
+        step.event = events.reassignment_requested(a.pk, a.unit.name, request.pk, reason)
         notify(
             committee_staff(step.proposal.committee_id),
             step.proposal,
@@ -229,18 +226,18 @@ def decide_reassignment(
             calendar = WorkCalendar.for_committee(p.committee_id)
             new = _create_assignment(p, unit, a.role, step.today, calendar, reply_start, a)
             request.status = RequestStatus.APPROVED
-            step.message = _("同意{old}的调整申请，改由{new}{role}").format(
-                old=a.unit, new=unit, role=a.get_role_display()
+            step.event = events.reassignment_approved(
+                request.pk, a.pk, a.unit.name, new.pk, unit.name, a.role
             )
-            step.data = {"request": request.pk, "from": a.pk, "to": new.pk}
         else:
             request.status = RequestStatus.REJECTED
             a.status = (
                 AssignmentStatus.ASSIGNED if a.accepted_at is None else AssignmentStatus.ACCEPTED
             )
             a.save(update_fields=["status"])
-            step.message = _("驳回{u}的调整申请：{n}").format(u=a.unit, n=request.decision_note)
-            step.data = {"request": request.pk}
+            step.event = events.reassignment_rejected(
+                request.pk, a.pk, a.unit.name, request.decision_note
+            )
         request.save()
         notify(
             unit_contacts(a.unit_id),
@@ -279,12 +276,8 @@ def communicate(
             content=content,
             recorded_by=user,
         )
-        step.message = _("{u}{k}（{m}）").format(
-            u=step.assignment.unit,
-            k=CommunicationKind(kind).label,
-            m=CommunicationMethod(method).label,
-        )
-        step.data = {"assignment": step.assignment.pk, "communication": record.pk}
+        a = step.assignment
+        step.event = events.communicated(a.pk, a.unit.name, record.pk, kind, method)
     return record
 
 
@@ -303,8 +296,7 @@ def give_opinion(
         a.status = AssignmentStatus.OPINION_GIVEN
         a.save(update_fields=["status"])
         deadlines.close_deadlines(a.deadlines.all())
-        step.message = _("{u}提交会办意见").format(u=a.unit)
-        step.data = {"assignment": a.pk, "opinion": opinion.pk}
+        step.event = events.opinion_given(a.pk, a.unit.name, opinion.pk)
         leads = [x.unit_id for x in p.assignments.all() if x.role == UnitRole.LEAD and x.is_active]
         notify(
             [uid for unit_id in leads for uid in unit_contacts(unit_id)],
@@ -354,8 +346,7 @@ def reply(
         a.status = AssignmentStatus.REPLIED
         a.save(update_fields=["status"])
         deadlines.close_deadlines(a.deadlines.filter(kind=DeadlineKind.REPLY))
-        step.message = _("{u}答复（{c}类）").format(u=a.unit, c=classification)
-        step.data = {"assignment": a.pk, "reply": record.pk, "classification": classification}
+        step.event = events.replied(a.pk, a.unit.name, record.pk, classification)
         outstanding = [
             x
             for x in p.assignments.all()
@@ -409,14 +400,7 @@ def extend(
             reason=reason,
             granted_by=user,
         )
-        step.message = _("答复期限由 {old} 延至 {new}：{r}").format(
-            old=deadline.due_date, new=due_date, r=reason
-        )
-        step.data = {
-            "deadline": deadline.pk,
-            "from": deadline.due_date.isoformat(),
-            "to": due_date.isoformat(),
-        }
+        step.event = events.extended(deadline.pk, deadline.due_date, due_date, reason)
         deadline.due_date = due_date
         deadline.extended = True
         deadline.save(update_fields=["due_date", "extended"])

@@ -12,12 +12,12 @@ from cppcc.errors import DomainError, InvalidTransition
 from members.models import User
 from proposals import workflow
 from proposals.choices import CosignerStatus, ReviewDecision, ReviewStage, State
-from proposals.domain import groups
+from proposals.domain import events, groups
 from proposals.locks import lock_proposals
-from proposals.models import Attachment, Cosigner, Proposal, Review
+from proposals.models import Attachment, Cosigner, Proposal, ProposalEvent, Review
 from proposals.notifications import committee_staff, notify, unit_contacts
 from proposals.numbering import next_number
-from proposals.services.base import action, record_event, require
+from proposals.services.base import action, require
 from proposals.services.drafting import _reload
 
 
@@ -45,14 +45,12 @@ def review(
         Review.objects.create(
             proposal=p, stage=stage, decision=decision, opinion=opinion, reviewer=user
         )
-        step.data = {"stage": stage, "decision": decision}
+        step.event = events.reviewed(stage, decision, opinion=opinion)
         if decision == ReviewDecision.PASS:
             p.state = State.UNDER_REVIEW
-            step.message = _("{s}通过").format(s=_stage_label(stage))
         elif decision == ReviewDecision.RETURN:
             require(opinion, _("退回修改须说明理由。"), "opinion")
             p.state = State.RETURNED
-            step.message = _("{s}：退回修改。{o}").format(s=_stage_label(stage), o=opinion)
             notify(
                 [p.proposer_id],
                 p,
@@ -60,11 +58,11 @@ def review(
                 _("提案《{t}》被退回修改：{o}").format(t=p.title, o=opinion),
             )
         else:
-            _decline(step, p, decline_ground, opinion, forward_to)
+            _decline(step, p, stage, decline_ground, opinion, forward_to)
     return _reload(proposal)
 
 
-def _decline(step, p: Proposal, ground: str, note: str, forward_to) -> None:
+def _decline(step, p: Proposal, stage: str, ground: str, note: str, forward_to) -> None:
     grounds = rules_for(p.committee_id, p.session_id).decline_grounds
     ground = (ground or "").strip()
     require(ground or note, _("不予立案须选择理由或填写说明。"), "decline_ground")
@@ -80,8 +78,14 @@ def _decline(step, p: Proposal, ground: str, note: str, forward_to) -> None:
     p.decline_ground = ground
     p.decline_note = note
     p.forwarded_to = unit
-    step.message = _("不予立案：{g}").format(g="；".join(x for x in (ground, note) if x))
-    step.data.update({"ground": ground, "forwarded_to": unit.pk if unit else None})
+    step.event = events.reviewed(
+        stage,
+        ReviewDecision.DECLINE,
+        opinion=note,
+        ground=ground,
+        forwarded_to=unit.pk if unit else None,
+        forwarded_to_name=unit.name if unit else "",
+    )
     notify(
         [p.proposer_id],
         p,
@@ -89,7 +93,6 @@ def _decline(step, p: Proposal, ground: str, note: str, forward_to) -> None:
         _("提案《{t}》不予立案：{g}").format(t=p.title, g=ground or note),
     )
     if unit is not None:
-        step.message += _("，作为意见建议转送{u}").format(u=unit)
         notify(
             unit_contacts(unit.pk),
             p,
@@ -109,8 +112,7 @@ def file(user: User, proposal: Proposal | int) -> Proposal:
         p.sequence, p.number = next_number(p.session)
         p.state = State.FILED
         p.filed_at = timezone.now()
-        step.message = _("立案，案号 {n}").format(n=p.number)
-        step.data = {"number": p.number}
+        step.event = events.filed(p.number)
         confirmed = [
             c.member.user_id
             for c in p.cosigners.select_related("member")
@@ -151,28 +153,19 @@ def merge(
             p = step.proposal
             p.state = State.MERGED
             p.merged_into = target
-            step.message = _("并入提案《{t}》").format(t=target)
-            step.data = {"into": target.pk}
+            step.event = events.merged(target.pk, str(target))
             # Proposals already merged into this one follow it to the new target.
             children = list(Proposal.objects.filter(merged_into=p))
             for child in children:
                 child.merged_into = target
                 child.save(update_fields=["merged_into"])
-                record_event(
-                    child,
-                    user,
-                    "merge",
-                    child.state,
-                    _("随主提案并入《{t}》").format(t=target),
-                    {"into": target.pk},
+                ProposalEvent.objects.record(
+                    child, user, events.merged(target.pk, str(target), along=True)
                 )
-            record_event(
+            ProposalEvent.objects.record(
                 target,
                 user,
-                "merged_in",
-                target.state,
-                _("提案《{t}》并入本案").format(t=p.title),
-                {"merged": [p.pk, *(c.pk for c in children)], "comment": comment},
+                events.merged_in([p.pk, *(c.pk for c in children)], p.title, comment),
             )
             notify(
                 [p.proposer_id],
@@ -235,15 +228,12 @@ def transfer(
             ]
         )
         p.state = State.TRANSFERRED
-        step.message = _("转交{c}：{r}").format(c=target, r=reason)
-        step.data = {"to_proposal": copy.pk, "committee": target.pk, "reason": reason}
-        record_event(
+        step.event = events.transferred(copy.pk, target.pk, target.name, reason)
+        ProposalEvent.objects.record(
             copy,
             user,
-            "transferred_in",
-            "",
-            _("由{c}转来：{r}").format(c=p.committee, r=reason),
-            {"from_proposal": p.pk, "committee": p.committee_id},
+            events.transferred_in(p.pk, p.committee_id, p.committee.name, reason),
+            from_state="",
         )
         notify(
             committee_staff(target.pk),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from members.models import User
 from members.roles import Role
+from proposals.domain import events
 from proposals.models import Proposal, Supervision
 from proposals.notifications import notify
 from proposals.services.base import action, require
@@ -31,10 +32,7 @@ def mark_key(user: User, proposal: Proposal | int, supervisors: Iterable[int]) -
         require(len(leaders) == len(ids), _("督办领导须为本政协的督办领导账号。"), "supervisors")
         p.is_key = True
         p.supervisors.set(leaders)
-        step.message = _("确定为重点提案，督办领导：{n}").format(
-            n="、".join(str(u) for u in leaders)
-        )
-        step.data = {"supervisors": ids}
+        step.event = events.marked_key(ids, [str(u) for u in leaders])
         notify(ids, p, "key_proposal", _("请督办重点提案《{t}》").format(t=p.title))
     return _reload(proposal)
 
@@ -55,6 +53,5 @@ def supervise(
         record = Supervision.objects.create(
             proposal=step.proposal, supervisor=user, date=day, content=content
         )
-        step.message = _("{u}督办：{c}").format(u=user, c=content[:100])
-        step.data = {"supervision": record.pk}
+        step.event = events.supervised(record.pk, content)
     return record

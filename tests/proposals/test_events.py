@@ -42,16 +42,41 @@ def test_every_step_of_a_life_is_logged_with_actor_and_states(world):
     assert all(e.message for e in events)
 
 
+def test_the_timeline_is_rendered_from_typed_parameters_and_can_be_queried(world):
+    p = flows.replied(world, classification="A")
+    feedback.give_feedback(
+        world.member.user, p, communication="satisfied", result="dissatisfied", comment="未落实"
+    )
+    lead, co = world.units[0], world.units[1]
+    sentences = [e.message for e in ProposalEvent.objects.filter(proposal=p).order_by("id")]
+    assert sentences[:4] == ["创建草稿", "提交提案（平时提案）", "确认联名", "初审通过"]
+    assert sentences[6:] == [
+        f"立案，案号 {p.number}",
+        f"交办：主办 {lead.name}；会办 {co.name}",
+        f"{lead.name}签收",
+        f"{co.name}提交会办意见",
+        f"{lead.name}答复（A类）",
+        "反馈：沟通满意，结果不满意；转入重新办理（第2轮）",
+    ]
+    # The parameters are fields, not words: "which replies did this unit give, which class".
+    reply = ProposalEvent.objects.get(action="reply", data__unit=lead.name)
+    assert (reply.data["classification"], reply.data["assignment"]) == (
+        "A",
+        flows.lead_assignment(p).pk,
+    )
+    assert "text" not in reply.data
+
+
 def test_event_log_is_append_only(world):
     p = flows.submitted(world)
     event = p.events.first()
-    event.message = "篡改"
+    event.data = {"text": "篡改"}
     with pytest.raises(TypeError):
         event.save()
     with pytest.raises(TypeError):
         event.delete()
     with pytest.raises(TypeError):
-        ProposalEvent.objects.filter(proposal=p).update(message="x")
+        ProposalEvent.objects.filter(proposal=p).update(data={})
     with pytest.raises(TypeError):
         ProposalEvent.objects.filter(proposal=p).delete()
 
