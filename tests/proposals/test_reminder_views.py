@@ -279,9 +279,9 @@ def test_home_warns_staff_of_failed_reminders(client, world):
 
 
 def test_a_long_log_links_to_the_full_list(client, world, monkeypatch):
-    from proposals import views
+    from proposals.views import notices
 
-    monkeypatch.setattr(views, "DETAIL_REMINDER_LIMIT", 2)
+    monkeypatch.setattr(notices, "DETAIL_REMINDER_LIMIT", 2)
     p = flows.assigned(world)
     run(DUE)
     html = section(logged_in(client, world.staff).get(p.get_absolute_url()).content.decode())

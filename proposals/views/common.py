@@ -1,0 +1,66 @@
+"""Helpers every proposal page shares: sorting links, pagination, filter summaries."""
+
+from __future__ import annotations
+
+from django import forms as django_forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+from committees.models import Committee, HandlingUnit, Organization, Sector, Session
+from committees.scoping import restrict_to_committees, statistics_committee_ids
+from cppcc.errors import DomainError
+
+PAGE_SIZE = 20
+
+
+def sorting(request: HttpRequest, options: dict[str, tuple[str, tuple]]) -> dict:
+    """The chosen sort of a list: ``options`` maps key → (label, order_by fields); the
+    first is the default. Returns template context plus the ``order_by`` to apply."""
+    key = request.GET.get("sort")
+    if key not in options:
+        key = next(iter(options))
+    keep = [
+        (k, v) for k, values in request.GET.lists() if k not in ("sort", "page") for v in values
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "sort": key,
+        "sort_options": [(k, label) for k, (label, _fields) in options.items()],
+        "order_by": options[key][1],
+        "keep": keep,
+        "query": query.urlencode(),
+    }
+
+
+def paginate(request: HttpRequest, items, size: int = PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+# ---- lists ----------------------------------------------------------------------------------
+
+
+def humanize_filters(form, user) -> None:
+    """Show id filters as choices of the user's committees (the filterset stays one)."""
+    ids = statistics_committee_ids(user)
+    committees = Committee.objects.all() if ids is None else Committee.objects.filter(pk__in=ids)
+    sources = {
+        "committee": committees,
+        "session": restrict_to_committees(Session.objects.all(), user),
+        "sector": restrict_to_committees(Sector.objects.all(), user),
+        "organization": restrict_to_committees(Organization.objects.all(), user),
+        "unit": restrict_to_committees(HandlingUnit.objects.all(), user),
+    }
+    for name, queryset in sources.items():
+        if name in form.fields:
+            choices = [("", "---------"), *((o.pk, str(o)) for o in queryset)]
+            form.fields[name].widget = django_forms.Select(choices=choices)
+    for name in ("state", "category", "status", "proposal_state"):
+        if name in form.fields:
+            form.fields[name].widget = django_forms.CheckboxSelectMultiple(
+                choices=form.fields[name].choices
+            )
+
+
+def apply_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

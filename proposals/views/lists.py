@@ -1,0 +1,163 @@
+"""The lists people work from: proposals, a unit's inbox, overdue items, key proposals."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.workcalendar import WorkCalendar
+from members.capabilities import Capability, may
+from proposals import queries, workflow
+from proposals.choices import DeadlineKind, State
+from proposals.filters import (
+    ProposalFilterSet,
+    overdue_deadlines,
+)
+from proposals.models import Proposal
+from proposals.queries import current_deadline
+from proposals.views.common import humanize_filters, paginate, sorting
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Every proposal the user may see, filtered by the same filterset as the API."""
+    base = queries.proposal_list(request.user)
+    params = request.GET.copy()
+    for key in ("sort", "page"):
+        params.pop(key, None)
+    filterset = ProposalFilterSet(params or None, queryset=base)
+    humanize_filters(filterset.form, request.user)
+    items = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    sort = request.GET.get("sort", "new")
+    items = items.order_by(*queries.PROPOSAL_SORTS.get(sort, queries.PROPOSAL_SORTS["new"]))
+    page = paginate(request, items)
+    workflow.attach_rules(page.object_list)
+    counts = dict(
+        Proposal.objects.visible_to(request.user)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "page": page,
+            "filterset": filterset,
+            "sort": sort,
+            "sorts": [
+                ("new", _("最新")),
+                ("old", _("最早")),
+                ("number", _("案号")),
+                ("submitted", _("提交时间")),
+                ("title", _("案由")),
+            ],
+            "state_counts": [
+                (v, label, counts.get(v, 0)) for v, label in State.choices if counts.get(v)
+            ],
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def assignment_inbox(request: HttpRequest) -> HttpResponse:
+    """A unit's assignments, soonest due first, coloured by urgency."""
+    today = timezone.localdate()
+    params = request.GET.copy()
+    sort = params.pop("sort", ["due"])[-1]
+    params.pop("page", None)
+    filterset, items = queries.inbox(request.user, params, sort)
+    humanize_filters(filterset.form, request.user)
+    page = paginate(request, items)
+    calendars: dict[int, WorkCalendar] = {}
+    rows = []
+    for a in page.object_list:
+        deadline = current_deadline(a)
+        committee_id = a.proposal.committee_id
+        if committee_id not in calendars:
+            calendars[committee_id] = WorkCalendar.for_committee(committee_id)
+        calendar = calendars[committee_id]
+        rows.append(
+            {
+                "assignment": a,
+                "deadline": deadline,
+                "urgency": urgency(deadline, today, calendar),
+                "reroute_days": reroute_days_left(a, today, calendar),
+            }
+        )
+    page.object_list = rows
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/inbox.html",
+        {
+            "page": page,
+            "filterset": filterset,
+            "sort": sort,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def reroute_days_left(assignment, today, calendar) -> int | None:
+    """Working days left to ask for re-routing (None when the window is closed)."""
+    for d in assignment.deadlines.all():
+        if d.kind == DeadlineKind.REROUTE_WINDOW and d.is_open and d.due_date >= today:
+            return calendar.workdays_between(today, d.due_date)
+    return None
+
+
+def urgency(deadline, today, calendar) -> str:
+    """overdue / soon (≤ 7 working days) / later — the inbox colours."""
+    if deadline is None or not deadline.is_open:
+        return "done"
+    if deadline.due_date < today:
+        return "overdue"
+    return "soon" if calendar.workdays_between(today, deadline.due_date) <= 7 else "later"
+
+
+@login_required
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, Capability.SEE_OVERDUE_BOARD):
+        raise PermissionDenied
+    late = overdue_deadlines(assignment=OuterRef("pk")).order_by("due_date")
+    sort = sorting(
+        request,
+        {
+            "due": (_("超期最久"), ("late_since", "id")),
+            "unit": (_("承办单位"), ("unit__code", "late_since", "id")),
+            "new": (_("最新交办"), ("-id",)),
+        },
+    )
+    items = (
+        queries.assignment_list(request.user)
+        .filter(Exists(late))
+        .annotate(late_since=Subquery(late.values("due_date")[:1]))
+        .order_by(*sort["order_by"])
+    )
+    rows = [
+        {"assignment": a, "deadline": current_deadline(a), "urgency": "overdue"}
+        for a in items[:1000]
+    ]
+    return render(request, "proposals/overdue.html", {"page": paginate(request, rows), **sort})
+
+
+@login_required
+def supervision_list(request: HttpRequest) -> HttpResponse:
+    """The key proposals a supervisor follows (staff: all key proposals)."""
+    items = queries.proposal_list(request.user).filter(is_key=True)
+    if not may(request.user, Capability.SEE_ALL_KEY_PROPOSALS):
+        items = items.filter(supervisors=request.user)
+    sort = sorting(request, {"new": (_("最新"), ("-id",)), "number": (_("案号"), ("number", "id"))})
+    page = paginate(request, items.order_by(*sort["order_by"]))
+    workflow.attach_rules(page.object_list)
+    return render(request, "proposals/supervision.html", {"page": page, **sort})
