@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from members.capabilities import Capability, may
 from members.roles import roles_of
-from proposals import queries, workflow
+from proposals import conditions, queries, workflow
 from proposals.choices import ReminderStatus, RequestStatus, State
 from proposals.filters import overdue_deadlines
 from proposals.models import Proposal, ReassignmentRequest, Reminder
@@ -40,7 +40,7 @@ def waiting_for(user) -> list[dict]:
         .filter(rank_in_state__lte=TODO_PER_STATE)
         .order_by("id")
     )
-    workflow.attach_rules(candidates)
+    conditions.attach_rules(candidates)
     today = timezone.localdate()
     rows = []
     for p in candidates:

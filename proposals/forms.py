@@ -14,7 +14,7 @@ from committees.rules import reply_class_codes
 from cppcc import uploads
 from members.models import Member, User
 from members.roles import Role
-from proposals import workflow
+from proposals import conditions
 from proposals.choices import (
     Category,
     CommunicationKind,
@@ -81,7 +81,7 @@ class RemoveCosignerForm(EmptyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].choices = [
-            (c.member_id, str(c.member)) for c in workflow.pending_cosigners(self.proposal)
+            (c.member_id, str(c.member)) for c in conditions.pending_cosigners(self.proposal)
         ]
 
 
@@ -99,10 +99,10 @@ class ReviewForm(EmptyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         p = self.proposal
-        stage = workflow.next_review_stage(p)
+        stage = conditions.next_review_stage(p)
         if stage:
             self.fields["stage"].initial = stage
-        grounds = workflow.rules_of(p).decline_grounds
+        grounds = conditions.rules_of(p).decline_grounds
         self.fields["decline_ground"].choices = [("", "---------")] + [(g, g) for g in grounds]
         self.fields["forward_to"].queryset = _units(p)
 
@@ -242,7 +242,7 @@ class ReplyForm(EmptyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        rules = workflow.rules_of(self.proposal)
+        rules = conditions.rules_of(self.proposal)
         labels = {c["code"]: c["label"] for c in rules.reply_classes}
         self.fields["classification"].choices = [("", "---------")] + [
             (code, f"{code}类：{labels[code]}") for code in reply_class_codes(rules)

@@ -19,249 +19,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from committees.rules import rules_for, rules_for_many
 from cppcc.errors import InvalidTransition, NotPermitted
-from members.roles import Role, has_role, roles_of
+from members.roles import roles_of
+from proposals import conditions as need
+from proposals.actors import (
+    COSIGNER,
+    FEEDBACK_GIVER,
+    PROPOSER,
+    STAFF,
+    SUPERVISOR,
+    SYSTEM,
+    UNIT,
+    Actor,
+    Context,
+)
 from proposals.choices import AssignmentStatus as AS
-from proposals.choices import CosignerStatus, DeadlineKind, ReviewDecision, Source, UnitRole
 from proposals.choices import State as S
+from proposals.choices import UnitRole
 from proposals.domain import groups
 
 if TYPE_CHECKING:
     from members.models import User
     from proposals.models import Assignment, Proposal
-
-
-@dataclass(frozen=True)
-class Context:
-    user: User | None
-    proposal: Proposal
-    assignment: Assignment | None
-    today: datetime.date
-
-
-# ---- actors: who, relative to this proposal -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Actor:
-    key: str
-    label: str
-    test: Callable[[Context], bool]
-    # The roles among which such a person is found (to know whose to-do list to look in).
-    roles: frozenset[Role] = frozenset()
-
-
-def _is_proposer(c: Context) -> bool:
-    user, p = c.user, c.proposal
-    if user is None:
-        return False
-    if p.proposer_id == user.pk:
-        return True
-    return (
-        p.source == Source.COLLECTIVE
-        and p.organization_id is not None
-        and p.organization_id == user.organization_id
-        and has_role(user, Role.COLLECTIVE)
-    )
-
-
-def _cosigner_record(c: Context):
-    if c.user is None:
-        return None
-    for cosigner in c.proposal.cosigners.all():
-        if cosigner.member.user_id == c.user.pk:
-            return cosigner
-    return None
-
-
-def _is_staff(c: Context) -> bool:
-    user = c.user
-    if user is None or not has_role(user, Role.STAFF, Role.ADMIN):
-        return False
-    return user.is_superuser or user.committee_id == c.proposal.committee_id
-
-
-def _is_supervisor(c: Context) -> bool:
-    return c.user is not None and any(u.pk == c.user.pk for u in c.proposal.supervisors.all())
-
-
-def _is_unit(c: Context) -> bool:
-    user, a = c.user, c.assignment
-    return (
-        user is not None
-        and a is not None
-        and has_role(user, Role.UNIT)
-        and user.unit_id == a.unit_id
-    )
-
-
-def feedback_givers(proposal: Proposal) -> dict[int, bool]:
-    """Users who give feedback on ``proposal``'s handling → whether their word decides.
-
-    The lead proposer decides; confirmed co-signers and the proposers (and co-signers)
-    of proposals merged into it are heard too.
-    """
-    givers: dict[int, bool] = {}
-    group = [proposal, *proposal.merged_proposals.all()]
-    for member_proposal in group:
-        givers.setdefault(member_proposal.proposer_id, False)
-        for cosigner in member_proposal.cosigners.all():
-            if cosigner.status == CosignerStatus.CONFIRMED:
-                givers.setdefault(cosigner.member.user_id, False)
-    givers[proposal.proposer_id] = True
-    return givers
-
-
-def _is_feedback_giver(c: Context) -> bool:
-    return c.user is not None and c.user.pk in feedback_givers(c.proposal)
-
-
-WRITERS = frozenset({Role.MEMBER, Role.COLLECTIVE})
-PROPOSER = Actor("proposer", gettext_lazy("提案人"), _is_proposer, WRITERS)
-COSIGNER = Actor(
-    "cosigner",
-    gettext_lazy("联名人"),
-    lambda c: _cosigner_record(c) is not None,
-    frozenset({Role.MEMBER}),
-)
-STAFF = Actor(
-    "staff", gettext_lazy("提案委员会工作人员"), _is_staff, frozenset({Role.STAFF, Role.ADMIN})
-)
-SUPERVISOR = Actor(
-    "supervisor", gettext_lazy("该提案的督办领导"), _is_supervisor, frozenset({Role.SUPERVISOR})
-)
-UNIT = Actor("unit", gettext_lazy("该交办的承办单位"), _is_unit, frozenset({Role.UNIT}))
-FEEDBACK_GIVER = Actor(
-    "feedback_giver", gettext_lazy("提案人和联名人（含并案）"), _is_feedback_giver, WRITERS
-)
-SYSTEM = Actor("system", gettext_lazy("系统（定时任务）"), lambda c: c.user is None)
-
-
-# ---- preconditions: what an action needs, as a Chinese message when it is missing ----------
-
-
-def _submit_ready(c: Context) -> str | None:
-    p = c.proposal
-    missing = [
-        label
-        for label, value in ((_("案由"), p.title), (_("具体建议"), p.suggestions))
-        if not (value or "").strip()
-    ]
-    if missing:
-        return _("提交前请填写：{fields}。").format(fields="、".join(missing))
-    if p.source == Source.COLLECTIVE and not p.organization_id:
-        return _("集体提案须注明提案单位。")
-    return None
-
-
-def _invitation_pending(c: Context) -> str | None:
-    record = _cosigner_record(c)
-    if record is None or record.status != CosignerStatus.INVITED:
-        return _("您没有待确认的联名邀请。")
-    return None
-
-
-def pending_cosigners(proposal: Proposal) -> list:
-    return [c for c in proposal.cosigners.all() if c.status == CosignerStatus.INVITED]
-
-
-def passed_stages(proposal: Proposal) -> list[str]:
-    """Stages passed since the proposal was last returned (a return starts review over)."""
-    passed: list[str] = []
-    for review in proposal.reviews.all():
-        if review.decision == ReviewDecision.PASS:
-            passed.append(review.stage)
-        else:
-            passed = []
-    return passed
-
-
-def rules_of(proposal: Proposal):
-    """The proposal's rule set, cached on the object (lists attach them in one query)."""
-    cached = getattr(proposal, "_rules", None)
-    if cached is None:
-        cached = rules_for(proposal.committee_id, proposal.session_id)
-        proposal._rules = cached
-    return cached
-
-
-def attach_rules(proposals) -> None:
-    """Give every proposal of a page its rule set with one query."""
-    proposals = list(proposals)
-    found = rules_for_many({(p.committee_id, p.session_id) for p in proposals})
-    for p in proposals:
-        p._rules = found[(p.committee_id, p.session_id)]
-
-
-def next_review_stage(proposal: Proposal) -> str | None:
-    stages = rules_of(proposal).review_stages
-    done = passed_stages(proposal)
-    remaining = [s for s in stages if s not in done]
-    return remaining[0] if remaining else None
-
-
-def _review_ready(c: Context) -> str | None:
-    waiting = pending_cosigners(c.proposal)
-    if waiting:
-        names = "、".join(str(w.member) for w in waiting)
-        return _("联名人尚未全部确认（{names}），暂不能审查。").format(names=names)
-    if next_review_stage(c.proposal) is None:
-        return _("审查环节已全部通过，请立案。")
-    return None
-
-
-def _stages_passed(c: Context) -> str | None:
-    if next_review_stage(c.proposal) is not None:
-        return _("尚有审查环节未通过，不能立案。")
-    return None
-
-
-def _is_key(c: Context) -> str | None:
-    return None if c.proposal.is_key else _("只有重点提案需要督办记录。")
-
-
-def _open_deadline(c: Context, kind: str):
-    source = c.assignment if c.assignment is not None else c.proposal
-    for deadline in source.deadlines.all():
-        if deadline.kind == kind and deadline.is_open:
-            return deadline
-    return None
-
-
-def _in_reroute_window(c: Context) -> str | None:
-    window = _open_deadline(c, DeadlineKind.REROUTE_WINDOW)
-    if window is None or c.today > window.due_date:
-        return _("已超过申请调整期限，不能再申请调整承办单位。")
-    return None
-
-
-def _co_opinions_in(c: Context) -> str | None:
-    if c.assignment is None or c.assignment.role != UnitRole.LEAD:
-        return None
-    waiting = [
-        a
-        for a in c.proposal.assignments.all()
-        if a.role == UnitRole.CO and a.status in (AS.ASSIGNED, AS.ACCEPTED, AS.REROUTE_REQUESTED)
-    ]
-    if waiting:
-        names = "、".join(str(a.unit) for a in waiting)
-        return _("会办单位尚未提交会办意见（{names}），暂不能答复。").format(names=names)
-    return None
-
-
-def _not_yet_given_feedback(c: Context) -> str | None:
-    p = c.proposal
-    if any(f.user_id == c.user.pk and f.round == p.handling_round for f in p.feedback.all()):
-        return _("您已对本轮办理作出反馈。")
-    return None
-
-
-def _feedback_window_over(c: Context) -> str | None:
-    window = _open_deadline(c, DeadlineKind.FEEDBACK)
-    if window is not None and c.today <= window.due_date:
-        return _("反馈期限（{due}）未满，不能直接办结。").format(due=window.due_date)
-    return None
 
 
 # ---- the table ----------------------------------------------------------------------------
@@ -310,7 +89,7 @@ ACTIONS: tuple[Action, ...] = (
         groups.EDITABLE,
         (PROPOSER,),
         (S.SUBMITTED,),
-        _submit_ready,
+        need.submit_ready,
         "案由、具体建议；集体提案须有提案单位",
         "提交时间、会次、大会/平时提案；邀请联名人确认",
     ),
@@ -328,7 +107,7 @@ ACTIONS: tuple[Action, ...] = (
         gettext_lazy("确认联名"),
         _a(S.SUBMITTED),
         (COSIGNER,),
-        needs=_invitation_pending,
+        needs=need.invitation_pending,
         needs_text="本人有待确认的联名邀请",
         records="联名人确认",
     ),
@@ -337,7 +116,7 @@ ACTIONS: tuple[Action, ...] = (
         gettext_lazy("拒绝联名"),
         _a(S.SUBMITTED),
         (COSIGNER,),
-        needs=_invitation_pending,
+        needs=need.invitation_pending,
         needs_text="本人有待确认的联名邀请",
         records="联名人拒绝（视为移除）",
     ),
@@ -346,7 +125,7 @@ ACTIONS: tuple[Action, ...] = (
         gettext_lazy("移除联名人"),
         _a(S.SUBMITTED),
         (PROPOSER, STAFF),
-        needs=lambda c: None if pending_cosigners(c.proposal) else _("没有待确认的联名人。"),
+        needs=lambda c: None if need.pending_cosigners(c.proposal) else _("没有待确认的联名人。"),
         needs_text="有待确认的联名人",
         records="被移除的联名人",
         todo_for=(),
@@ -357,7 +136,7 @@ ACTIONS: tuple[Action, ...] = (
         _a(S.SUBMITTED, S.UNDER_REVIEW),
         (STAFF,),
         (S.UNDER_REVIEW, S.RETURNED, S.DECLINED),
-        _review_ready,
+        need.review_ready,
         "联名人全部确认；按规则顺序进行下一审查环节；退回须说明，不予立案须选理由",
         "审查环节、意见、审查人；不予立案理由及转送单位",
     ),
@@ -367,7 +146,7 @@ ACTIONS: tuple[Action, ...] = (
         _a(S.UNDER_REVIEW),
         (STAFF,),
         (S.FILED,),
-        _stages_passed,
+        need.stages_passed,
         "规则要求的审查环节全部通过",
         "本会次连续、唯一的案号",
     ),
@@ -423,7 +202,7 @@ ACTIONS: tuple[Action, ...] = (
         gettext_lazy("督办"),
         _a(S.ASSIGNED, S.REPLIED, S.REHANDLING),
         (SUPERVISOR, STAFF),
-        needs=_is_key,
+        needs=need.is_key,
         needs_text="重点提案",
         records="督办情况",
         todo_for=(SUPERVISOR,),
@@ -434,7 +213,7 @@ ACTIONS: tuple[Action, ...] = (
         _a(S.REPLIED),
         (FEEDBACK_GIVER,),
         (S.CLOSED, S.REHANDLING),
-        _not_yet_given_feedback,
+        need.not_yet_given_feedback,
         "本轮尚未反馈；沟通和结果两项满意度",
         "每人一份反馈；第一提案人满意或基本满意即办结，不满意则重新办理",
     ),
@@ -444,7 +223,7 @@ ACTIONS: tuple[Action, ...] = (
         _a(S.REPLIED),
         (STAFF, SYSTEM),
         (S.CLOSED,),
-        _feedback_window_over,
+        need.feedback_window_over,
         "反馈期限已过而第一提案人未反馈",
         "按规则视为满意并办结",
         todo_for=(),
@@ -463,7 +242,7 @@ ACTIONS: tuple[Action, ...] = (
         gettext_lazy("申请调整"),
         _a(S.ASSIGNED),
         (UNIT,),
-        needs=_in_reroute_window,
+        needs=need.in_reroute_window,
         needs_text="在申请调整期限内、签收之前",
         records="调整申请及理由",
         on_assignment=True,
@@ -504,7 +283,7 @@ ACTIONS: tuple[Action, ...] = (
         HANDLING,
         (UNIT,),
         (S.REPLIED,),
-        _co_opinions_in,
+        need.co_opinions_in,
         "已签收；主办单位须待会办意见全部提交；答复分类和内容",
         "答复函及分类；主办（及分办）全部答复后进入反馈",
         on_assignment=True,

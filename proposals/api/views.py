@@ -20,7 +20,7 @@ from cppcc.api.common import body
 from cppcc.api.renderers import DOWNLOAD_RENDERERS
 from cppcc.errors import InvalidTransition
 from members.capabilities import Capability, may
-from proposals import downloads, queries, workflow
+from proposals import conditions, downloads, queries, workflow
 from proposals.api import serializers as s
 from proposals.domain import groups
 from proposals.filters import AssignmentFilterSet, ProposalFilterSet, ReminderFilterSet
@@ -96,7 +96,7 @@ class ProposalViewSet(
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        workflow.attach_rules(page if page is not None else queryset)
+        conditions.attach_rules(page if page is not None else queryset)
         return page
 
     def _fresh(self, pk: int, code: int = status.HTTP_200_OK) -> Response:

@@ -60,8 +60,8 @@ from committees.models import (
 from committees.workcalendar import WorkCalendar
 from members.models import Member, User
 from members.roles import Role
+from proposals import conditions
 from proposals import deadlines as deadline_rules
-from proposals import workflow
 from proposals.choices import (
     AssignmentStatus,
     Category,
@@ -1764,7 +1764,7 @@ class LiveWork:
         passes = min(passes, stages - 1) if t in ("declined", "forwarded") else passes
         for i in range(passes):
             yield self.when(track, submit_ago - 3 * (i + 1))
-            stage = workflow.next_review_stage(p)
+            stage = conditions.next_review_stage(p)
             review.review(self.staff(), p, stage=stage, decision=ReviewDecision.PASS, opinion=OK)
         if t in ("review1", "review2"):
             return p
@@ -1773,7 +1773,7 @@ class LiveWork:
             return review.review(
                 self.staff(),
                 p,
-                stage=workflow.next_review_stage(p),
+                stage=conditions.next_review_stage(p),
                 decision=ReviewDecision.RETURN,
                 opinion="具体建议不够明确，请补充完善后再提交。",
             )
@@ -1782,7 +1782,7 @@ class LiveWork:
             return review.review(
                 self.staff(),
                 p,
-                stage=workflow.next_review_stage(p),
+                stage=conditions.next_review_stage(p),
                 decision=ReviewDecision.DECLINE,
                 decline_ground=rng.choice(w.rules.decline_grounds),
                 forward_to=rng.choice(w.units) if t == "forwarded" else None,

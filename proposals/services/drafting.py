@@ -14,6 +14,7 @@ from cppcc.errors import DomainError, NotPermitted
 from members.models import Member, User
 from members.roles import Role, has_role
 from proposals.choices import Category, CosignerStatus, Kind, Source, State
+from proposals.conditions import pending_cosigners
 from proposals.domain import events
 from proposals.models import Attachment, Cosigner, Proposal, ProposalEvent
 from proposals.notifications import committee_staff, notify
@@ -23,7 +24,6 @@ from proposals.services.base import (
     delete_file_on_commit,
     require,
 )
-from proposals.workflow import pending_cosigners
 
 EDITABLE_FIELDS = ("title", "background", "suggestions", "category", "topic")
 

@@ -12,13 +12,13 @@ from committees.workcalendar import WorkCalendar
 from cppcc.errors import DomainError
 from members.models import User
 from proposals import deadlines
+from proposals.actors import feedback_givers
 from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction, State
 from proposals.domain import events, groups
 from proposals.models import Deadline, Feedback, Proposal, ProposalEvent
 from proposals.notifications import notify, unit_contacts
 from proposals.services.base import action, require
 from proposals.services.drafting import _reload
-from proposals.workflow import feedback_givers
 
 
 def give_feedback(

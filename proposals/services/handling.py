@@ -13,6 +13,7 @@ from committees.rules import reply_class_codes, rules_for
 from committees.workcalendar import WorkCalendar
 from members.models import User
 from proposals import deadlines
+from proposals.actors import feedback_givers
 from proposals.choices import (
     AssignmentStatus,
     CommunicationKind,
@@ -36,7 +37,6 @@ from proposals.models import (
 from proposals.notifications import committee_staff, notify, unit_contacts
 from proposals.services.base import action, checked_upload, require
 from proposals.services.drafting import _reload
-from proposals.workflow import feedback_givers
 
 
 def _units(committee_id: int, ids: Iterable[int], field: str) -> list[HandlingUnit]:

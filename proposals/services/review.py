@@ -10,7 +10,7 @@ from committees.models import Committee, HandlingUnit, Session
 from committees.rules import rules_for
 from cppcc.errors import DomainError, InvalidTransition
 from members.models import User
-from proposals import workflow
+from proposals import conditions, workflow
 from proposals.choices import CosignerStatus, ReviewDecision, ReviewStage, State
 from proposals.domain import events, groups
 from proposals.locks import lock_proposals
@@ -36,7 +36,7 @@ def review(
         require(decision in ReviewDecision.values, _("审查意见无效。"), "decision")
         opinion = (opinion or "").strip()
         p = step.proposal
-        expected = workflow.next_review_stage(p)
+        expected = conditions.next_review_stage(p)
         require(
             stage == expected,
             _("当前应进行的审查环节是「{s}」。").format(s=_stage_label(expected)),

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from committees.workcalendar import WorkCalendar
 from cppcc.errors import DomainError
+from proposals import conditions, queries, workflow
 from proposals import forms as f
-from proposals import queries, workflow
 from proposals.choices import DeadlineKind, UnitRole
 from proposals.history import timeline
 from proposals.models import Proposal
@@ -132,7 +132,7 @@ def _panels(user, proposal: Proposal, bound: dict | None = None) -> tuple[list, 
 
 
 def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None, status: int = 200):
-    workflow.attach_rules([proposal])
+    conditions.attach_rules([proposal])
     proposal_panels, assignment_panels = _panels(request.user, proposal, bound)
     events = list(timeline(proposal))
     calendar = WorkCalendar.for_committee(proposal.committee_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from committees.workcalendar import WorkCalendar
 from members.capabilities import Capability, may
-from proposals import queries, workflow
+from proposals import conditions, queries
 from proposals.choices import DeadlineKind, State
 from proposals.filters import (
     ProposalFilterSet,
@@ -36,7 +36,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "new")
     items = items.order_by(*queries.PROPOSAL_SORTS.get(sort, queries.PROPOSAL_SORTS["new"]))
     page = paginate(request, items)
-    workflow.attach_rules(page.object_list)
+    conditions.attach_rules(page.object_list)
     counts = dict(
         Proposal.objects.visible_to(request.user)
         .values_list("state")
@@ -159,5 +159,5 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(supervisors=request.user)
     sort = sorting(request, {"new": (_("最新"), ("-id",)), "number": (_("案号"), ("number", "id"))})
     page = paginate(request, items.order_by(*sort["order_by"]))
-    workflow.attach_rules(page.object_list)
+    conditions.attach_rules(page.object_list)
     return render(request, "proposals/supervision.html", {"page": page, **sort})

@@ -13,12 +13,13 @@ from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where roles are read directly: the roles themselves, the capability table, the workflow
-# table (actors of each action), and which kind of proposer is writing.
+# table and its actors, and which kind of proposer is writing.
 ROLE_HOMES = {
     "members/roles.py",
     "members/models.py",
     "members/capabilities.py",
     "proposals/workflow.py",
+    "proposals/actors.py",
     "proposals/services/drafting.py",
     "proposals/forms.py",
 }

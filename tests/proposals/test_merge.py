@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from cppcc.errors import DomainError, InvalidTransition
+from proposals.actors import feedback_givers
 from proposals.choices import State
 from proposals.models import Feedback, Notification
 from proposals.services import feedback, handling, review
-from proposals.workflow import feedback_givers
 from tests import flows
 from tests.factories import MemberFactory
 
