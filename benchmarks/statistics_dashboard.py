@@ -16,7 +16,7 @@ aggregate has work to do.
 Then, in ``--repeat`` rounds that each run every measurement once (the best counts), it
 times
 
-* the dashboard's computation — ``dashboard_views.compute_dashboard``, the function the
+* the dashboard's computation — ``dashboard.figures.compute_dashboard``, the function the
   page calls — as the city's staff over everything (city and counties), with the number
   of queries;
 * one full ``GET /statistics/?committee=all`` through Django's test client, logged in as
@@ -905,7 +905,8 @@ def main(argv: list[str] | None = None) -> None:
     from committees.models import Committee
     from committees.scoping import committee_ids, statistics_committee_ids
     from members.models import User
-    from proposals.reports import dashboard_views
+    from proposals.reports.dashboard import figures as dashboard_figures
+    from proposals.reports.dashboard import scope as dashboard_scope
 
     started = time.perf_counter()
     migrate()
@@ -928,7 +929,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"data: {describe_dataset()}")
 
     staff = User.objects.get(username="city-staff")
-    scope = dashboard_views.Scope.of(staff)
+    scope = dashboard_scope.Scope.of(staff)
     ids = sorted(statistics_committee_ids(staff))
     city = Committee.objects.get(code=CITY_CODE)
     print(
@@ -937,7 +938,7 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     def orm():
-        return dashboard_views.compute_dashboard(
+        return dashboard_figures.compute_dashboard(
             staff, committee=None, today=today, committees=scope.committees
         )
 
@@ -945,8 +946,8 @@ def main(argv: list[str] | None = None) -> None:
         "ids": ids,
         "visible": sorted(committee_ids(staff)),
         "today": today,
-        "top": dashboard_views.TOP_UNITS + 1,
-        "limit": dashboard_views.OVERDUE_ROWS,
+        "top": dashboard_scope.TOP_UNITS + 1,
+        "limit": dashboard_scope.OVERDUE_ROWS,
     }
     client = Client()
     client.force_login(staff)

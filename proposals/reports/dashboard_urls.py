@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from proposals.reports import dashboard_views
+from proposals.reports.dashboard import views as dashboard_views
 
 app_name = "dashboard"
 urlpatterns = [

@@ -19,8 +19,8 @@ from django.utils import timezone
 from committees.models import Committee
 from proposals import statistics
 from proposals.models import Deadline, Proposal
-from proposals.reports import dashboard_views
-from proposals.reports.dashboard_views import TOP_UNITS
+from proposals.reports.dashboard import figures, tables, views
+from proposals.reports.dashboard.scope import TOP_UNITS
 from tests import flows
 from tests.factories import CommitteeFactory, SessionFactory, World
 from tests.helpers import page_queries
@@ -221,7 +221,8 @@ def test_supervisors_follow_the_figures_their_list_can_show(client, small):
 
 def test_the_units_page_lists_every_unit_and_the_dashboard_the_busiest(client, small, monkeypatch):
     w = small.w
-    monkeypatch.setattr(dashboard_views, "TOP_UNITS", 1)
+    for module in (figures, tables, views):  # each reads the limit it was given
+        monkeypatch.setattr(module, "TOP_UNITS", 1)
     response = page(client, w.staff, year=timezone.localdate().year)
     assert list(table(response, "units"))[1:] == [w.units[0].name]
     assert 'href="/statistics/units/?year=' in response.content.decode()
