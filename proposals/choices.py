@@ -126,3 +126,11 @@ class ReminderStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已送达")
     FAILED = "failed", _("发送失败")
+
+
+class AwardStatus(models.TextChoices):
+    """An award round (优秀提案评选); its steps: ``proposals.domain.award_rounds``."""
+
+    NOMINATING = "nominating", _("推荐中")
+    SCORING = "scoring", _("评审中")
+    PUBLISHED = "published", _("已公布")

@@ -60,6 +60,17 @@ def _run(request: HttpRequest, call: Callable[[], object], form=None) -> bool:
     return True
 
 
+def _require_actor(request: HttpRequest, award_round: AwardRound, step: str) -> None:
+    """403 unless the user is who takes ``step`` (the round's table says); whether the round
+    is at that step is the service's to say, after the form is read."""
+    try:
+        awards.check_step(request.user, award_round, step)
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except InvalidTransition:
+        pass
+
+
 def _back(pk: int, anchor: str = "") -> HttpResponse:
     return redirect(reverse("awards:round", args=[pk]) + anchor)
 
@@ -132,10 +143,12 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     award_round = _round(request, pk)
-    if not awards.can_manage(request.user, award_round.committee_id):
-        raise PermissionDenied
-    if award_round.status == AwardRound.Status.PUBLISHED:
-        messages.error(request, _("评选结果已公布，不能再修改。"))
+    try:
+        awards.check_step(request.user, award_round, "edit")
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
         return redirect("awards:round", pk=pk)
     form = f.RoundForm(
         request.POST or None, committee_id=award_round.committee_id, award_round=award_round
@@ -171,6 +184,7 @@ def _render_round(
     user = request.user
     status = award_round.status
     manager = awards.can_manage(user, award_round.committee_id)
+    can = awards.allowed_steps(user, award_round)
     reviewers = list(award_round.reviewers.order_by("display_name", "username"))
     sitting = any(r.pk == user.pk for r in reviewers)
     if not manager and not sitting:
@@ -185,6 +199,7 @@ def _render_round(
         "readable": readable,
         "round": award_round,
         "manager": manager,
+        "can": dict.fromkeys(can, True),
         "sitting": sitting,
         "reviewers": reviewers,
         "nominating": status == AwardRound.Status.NOMINATING,
@@ -208,7 +223,7 @@ def _render_round(
             .select_related("actor")
             .order_by("-id")[:LOG_LIMIT]
         )
-    if manager and context["nominating"]:
+    if "nominate" in can:
         query = request.GET.get("q", "").strip()
         candidates = (
             awards.eligible_proposals(award_round)
@@ -223,7 +238,7 @@ def _render_round(
         context["more_candidates"] = len(context["candidates"]) > CANDIDATE_LIMIT
         context["candidates"] = context["candidates"][:CANDIDATE_LIMIT]
         context["nominate_form"] = nominate_form or f.NominateForm(award_round=award_round)
-    if manager and context["scoring"]:
+    if "select" in can:
         context["select_form"] = select_form or f.SelectForm(
             award_round=award_round,
             initial={"nominations": [x.nomination.pk for x in context["chosen"]]},
@@ -242,7 +257,7 @@ def _render_round(
         for item in sorted(ranked, key=lambda x: (x.proposal.number, x.nomination.pk)):
             mine = own.get(item.nomination.pk)
             form = None
-            if context["scoring"]:
+            if "score" in can:
                 form = score_forms.get(item.nomination.pk) or f.ScoreForm(
                     rubric=award_round.rubric,
                     nomination=item.nomination,
@@ -271,8 +286,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     award_round = _round(request, pk)
-    if not awards.can_manage(request.user, award_round.committee_id):
-        raise PermissionDenied
+    _require_actor(request, award_round, "nominate")
     form = f.NominateForm(request.POST, award_round=award_round)
     if form.is_valid():
         data = form.cleaned_data
@@ -329,8 +343,7 @@ def score(request: HttpRequest, pk: int, nomination_id: int) -> HttpResponse:
 @require_POST
 def select(request: HttpRequest, pk: int) -> HttpResponse:
     award_round = _round(request, pk)
-    if not awards.can_manage(request.user, award_round.committee_id):
-        raise PermissionDenied
+    _require_actor(request, award_round, "select")
     form = f.SelectForm(request.POST, award_round=award_round)
     if form.is_valid():
         ids = [n.pk for n in form.cleaned_data["nominations"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from proposals.choices import AwardStatus
 from proposals.models.proposals import USER, Proposal
 
 
@@ -24,10 +25,7 @@ class AwardRound(models.Model):
     the ``rubric`` (criteria with a maximum each), staff choose and publish.
     """
 
-    class Status(models.TextChoices):
-        NOMINATING = "nominating", _("推荐中")
-        SCORING = "scoring", _("评审中")
-        PUBLISHED = "published", _("已公布")
+    Status = AwardStatus
 
     committee = models.ForeignKey(
         "committees.Committee", verbose_name=_("所属政协"), on_delete=models.PROTECT

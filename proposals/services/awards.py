@@ -31,7 +31,7 @@ from committees.scoping import committee_ids
 from cppcc.errors import DomainError, InvalidTransition, NotPermitted
 from members.capabilities import Capability, may
 from members.models import User
-from proposals.domain import events, groups
+from proposals.domain import award_rounds, events, groups
 from proposals.domain.events import EventKind
 from proposals.locks import lock_proposal
 from proposals.models import (
@@ -93,23 +93,44 @@ def _require_manager(user: User | None, committee_id: int) -> None:
         raise NotPermitted(_("只有本政协提案委员会工作人员可以管理优秀提案评选。"))
 
 
+def _is_reviewer(user: User | None, award_round: AwardRound) -> bool:
+    return user is not None and award_round.reviewers.filter(pk=user.pk, is_active=True).exists()
+
+
+def _require_actor(user: User | None, award_round: AwardRound, step: str) -> None:
+    """NotPermitted unless ``user`` is who takes ``step`` (``award_rounds.STEPS``)."""
+    if award_rounds.STEPS[step].actor == award_rounds.MANAGER:
+        _require_manager(user, award_round.committee_id)
+    elif not _is_reviewer(user, award_round):
+        raise NotPermitted(_("只有本次评选的评审组成员可以打分。"))
+
+
+def check_step(user: User | None, award_round: AwardRound, step: str) -> None:
+    """Refuse ``step`` as the round's table says: not this user's (NotPermitted), or not in
+    the round's status (InvalidTransition, with the table's reason)."""
+    _require_actor(user, award_round, step)
+    if reason := award_rounds.refusal(step, award_round.status):
+        raise InvalidTransition(reason)
+
+
+def allowed_steps(user: User | None, award_round: AwardRound) -> frozenset[str]:
+    """The steps ``user`` may take on the round now: the buttons and forms to show."""
+    manager = can_manage(user, award_round.committee_id)
+    reviewer = _is_reviewer(user, award_round)
+    return frozenset(
+        name
+        for name, row in award_rounds.STEPS.items()
+        if (manager if row.actor == award_rounds.MANAGER else reviewer)
+        and award_rounds.refusal(name, award_round.status) is None
+    )
+
+
 def _lock(award_round: AwardRound | int) -> AwardRound:
     pk = award_round if isinstance(award_round, int) else award_round.pk
     try:
         return AwardRound.objects.select_for_update().get(pk=pk)
     except AwardRound.DoesNotExist:
         raise DomainError(_("该评选不存在。"), field="round") from None
-
-
-def _require_open(locked: AwardRound) -> None:
-    if locked.status == Status.PUBLISHED:
-        raise InvalidTransition(_("评选结果已公布，不能再修改。"))
-
-
-def _require_status(locked: AwardRound, status: str, message: str) -> None:
-    _require_open(locked)
-    if locked.status != status:
-        raise InvalidTransition(message)
 
 
 def _log(locked: AwardRound, user: User | None, action: str, message: str, **data: Any) -> None:
@@ -287,8 +308,7 @@ def update_round(
     may grow during scoring, but nobody who has scored leaves it."""
     with transaction.atomic():
         locked = _lock(award_round)
-        _require_manager(user, locked.committee_id)
-        _require_open(locked)
+        check_step(user, locked, "edit")
         nominating = locked.status == Status.NOMINATING
         changed: dict[str, Any] = {}
         if name is not None and (name := _clean_name(name)) != locked.name:
@@ -382,8 +402,7 @@ def nominate(
     """Put a filed proposal forward in a round that is still nominating."""
     with transaction.atomic():
         locked = _lock(award_round)
-        _require_manager(user, locked.committee_id)
-        _require_status(locked, Status.NOMINATING, _("推荐阶段已结束，不能再推荐。"))
+        check_step(user, locked, "nominate")
         proposal_id = proposal if isinstance(proposal, int) else proposal.pk
         try:
             p = lock_proposal(proposal_id)
@@ -429,8 +448,7 @@ def withdraw_nomination(user: User, nomination: Nomination | int, reason: str = 
     nomination_id, round_id = _nomination_round(nomination)
     with transaction.atomic():
         locked = _lock(round_id)
-        _require_manager(user, locked.committee_id)
-        _require_status(locked, Status.NOMINATING, _("评审已开始，不能撤回推荐。"))
+        check_step(user, locked, "withdraw_nomination")
         row = locked.nominations.select_related("proposal").filter(pk=nomination_id).first()
         if row is None:
             raise DomainError(_("该推荐不存在或已撤回。"), field="nomination")
@@ -446,8 +464,7 @@ def open_scoring(user: User, award_round: AwardRound | int) -> AwardRound:
     """Close nominations and let the panel score; the reviewers are told."""
     with transaction.atomic():
         locked = _lock(award_round)
-        _require_manager(user, locked.committee_id)
-        _require_status(locked, Status.NOMINATING, _("评审已经开始。"))
+        check_step(user, locked, "open_scoring")
         count = locked.nominations.count()
         if not count:
             raise DomainError(_("请先推荐至少一件提案。"), field="nominations")
@@ -518,11 +535,7 @@ def score(
     nomination_id, round_id = _nomination_round(nomination)
     with transaction.atomic():
         locked = _lock(round_id)
-        if not locked.reviewers.filter(pk=reviewer.pk, is_active=True).exists():
-            raise NotPermitted(_("只有本次评选的评审组成员可以打分。"))
-        if locked.status == Status.NOMINATING:
-            raise InvalidTransition(_("评审尚未开始，暂不能打分。"))
-        _require_open(locked)
+        check_step(reviewer, locked, "score")
         clean = validate_points(locked.rubric, points)
         comment = (comment or "").strip()
         if len(comment) > 2000:
@@ -583,8 +596,7 @@ def select(user: User, award_round: AwardRound | int, nomination_ids: Iterable[i
     from nominations the panel has scored. Returns the chosen nominations' ids."""
     with transaction.atomic():
         locked = _lock(award_round)
-        _require_manager(user, locked.committee_id)
-        _require_status(locked, Status.SCORING, _("评审开始后才能选定优秀提案。"))
+        check_step(user, locked, "select")
         try:
             wanted = {int(n) for n in nomination_ids}
         except (TypeError, ValueError):
@@ -626,8 +638,7 @@ def publish(user: User, award_round: AwardRound | int) -> AwardRound:
     """Publish the chosen list; from now on the round is read-only. Proposers are told."""
     with transaction.atomic():
         locked = _lock(award_round)
-        _require_manager(user, locked.committee_id)
-        _require_status(locked, Status.SCORING, _("评审开始并选定优秀提案后才能公布。"))
+        check_step(user, locked, "publish")
         chosen = list(
             locked.nominations.filter(selected=True)
             .select_related("proposal")
