@@ -157,11 +157,11 @@ def build(args: argparse.Namespace) -> Built:
 
     from committees.models import Committee, CommitteeEvent, HandlingUnit, RuleSet, Session
     from committees.workcalendar import WorkCalendar
+    from demo import names
     from members.models import Member, User
     from members.roles import Role
     from proposals import deadlines as deadline_rules
     from proposals.choices import AssignmentStatus, DeadlineKind, Kind, Source, State, UnitRole
-    from proposals.demo import names
     from proposals.models import Assignment, Deadline, NumberSequence, Proposal
 
     started = time.perf_counter()

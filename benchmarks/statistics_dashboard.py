@@ -181,9 +181,9 @@ def reference_data(today: datetime.date) -> None:
         Sector,
         Session,
     )
+    from demo import names
     from members.models import User
     from members.roles import Role
-    from proposals.demo import names
 
     city = Committee.objects.create(code=CITY_CODE, name="基准市政协", short_name="基准市")
     counties = [

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "committees",
     "members",
     "proposals",
+    # The demo world's commands (seed_demo, rundemo); nothing in the apps imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

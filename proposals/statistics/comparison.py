@@ -10,9 +10,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from committees.models import Committee
-from proposals.choices import (
-    Category,
-)
+from proposals.choices import Category
 from proposals.models import Proposal
 from proposals.statistics.compute import split_counts, splits
 from proposals.statistics.conditions import FILED, FLAGS, flag_counts, received_proposals

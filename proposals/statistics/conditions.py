@@ -13,11 +13,7 @@ from django.utils.translation import gettext as _
 from committees.models import Committee
 from committees.scoping import statistics_committee_ids
 from members.capabilities import Capability, may
-from proposals.choices import (
-    AssignmentStatus,
-    DeadlineKind,
-    State,
-)
+from proposals.choices import AssignmentStatus, DeadlineKind, State
 from proposals.domain import groups
 from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply
 from proposals.statistics.figures import DELIVERED, ReplyStatus, UnitWork

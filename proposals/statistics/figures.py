@@ -8,9 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy
 
-from proposals.choices import (
-    AssignmentStatus,
-)
+from proposals.choices import AssignmentStatus
 
 # Assignments whose unit has delivered its part of the current round.
 DELIVERED = (AssignmentStatus.REPLIED, AssignmentStatus.OPINION_GIVEN)

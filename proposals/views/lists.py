@@ -14,10 +14,7 @@ from committees.workcalendar import WorkCalendar
 from members.capabilities import Capability, may
 from proposals import conditions, queries
 from proposals.choices import DeadlineKind, State
-from proposals.filters import (
-    ProposalFilterSet,
-    overdue_deadlines,
-)
+from proposals.filters import ProposalFilterSet, overdue_deadlines
 from proposals.models import Proposal
 from proposals.queries import current_deadline
 from proposals.views.common import humanize_filters, paginate, sorting

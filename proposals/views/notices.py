@@ -13,9 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.capabilities import Capability, may
-from proposals.filters import (
-    ReminderFilterSet,
-)
+from proposals.filters import ReminderFilterSet
 from proposals.models import Notification, Proposal, Reminder
 from proposals.views.common import humanize_filters, paginate, sorting
 

@@ -234,7 +234,7 @@ def test_query_count_is_bounded_and_does_not_grow(
 
 def test_the_2023_report_figures(as_user, db):
     """The demo world's 2023 history, as the city's staff, a district's staff and a member."""
-    from proposals.demo.world import build_world
+    from demo.world import build_world
 
     build_world(seed=2023, today=datetime.date(2024, 10, 15))
     city = as_user(User.objects.get(username="staff"))

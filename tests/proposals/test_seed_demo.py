@@ -15,11 +15,11 @@ from django.core.management.base import CommandError
 from django.db.models import Count, F
 
 from committees.models import Committee, HandlingUnit, Session
+from demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from members.models import Member, User
 from members.roles import roles_of
 from proposals import workflow
 from proposals.choices import CosignerStatus, DeadlineKind, RequestStatus, State
-from proposals.demo.world import DEMO_LOGINS, DEMO_PASSWORD
 from proposals.models import (
     Assignment,
     Cosigner,

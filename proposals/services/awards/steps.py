@@ -13,9 +13,7 @@ from cppcc.errors import DomainError, InvalidTransition, NotPermitted
 from members.capabilities import Capability, may
 from members.models import User
 from proposals.domain import award_rounds
-from proposals.models import (
-    AwardRound,
-)
+from proposals.models import AwardRound
 
 Status = AwardRound.Status
 

@@ -446,8 +446,8 @@ def test_charts_are_drawn_from_the_tables_and_served_locally(client, small):
 
 def test_the_2023_figures_of_the_demo_world(client, db):
     """743 received, 618 filed, 83.18 %, 78 units; the districts beside the city."""
+    from demo.world import build_world
     from members.models import User
-    from proposals.demo.world import build_world
 
     build_world(seed=2023, today=datetime.date(2024, 10, 15))
     staff = User.objects.get(username="staff")

@@ -14,7 +14,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from proposals.demo.world import login_table, world_exists
+from demo.logins import login_table
+from demo.world import world_exists
 
 ADDRESS = "127.0.0.1:8000"
 

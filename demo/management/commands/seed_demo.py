@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: build the Taiyuan demo world (see :mod:`proposals.demo.world`).
+"""``manage.py seed_demo``: build the Taiyuan demo world (see :mod:`demo.world`).
 
 Refuses to touch a database that already holds committees unless ``--reset`` is
 given, because the reset deletes every committee, proposal and committee user.
@@ -12,13 +12,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from proposals.demo.world import (
-    MIN_TODAY,
-    build_world,
-    login_table,
-    reset_world,
-    world_exists,
-)
+from demo.figures import MIN_TODAY
+from demo.logins import login_table
+from demo.world import build_world, reset_world, world_exists
 
 
 def parse_day(value: str | datetime.date | None) -> datetime.date | None:

@@ -1,1 +1,0 @@
-"""The demo world behind ``manage.py seed_demo`` and ``manage.py rundemo``."""
