@@ -184,7 +184,7 @@ def _render_round(
     user = request.user
     status = award_round.status
     manager = awards.can_manage(user, award_round.committee_id)
-    can = awards.allowed_steps(user, award_round)
+    steps = awards.allowed_steps(user, award_round)
     reviewers = list(award_round.reviewers.order_by("display_name", "username"))
     sitting = any(r.pk == user.pk for r in reviewers)
     if not manager and not sitting:
@@ -199,7 +199,7 @@ def _render_round(
         "readable": readable,
         "round": award_round,
         "manager": manager,
-        "can": dict.fromkeys(can, True),
+        "steps": dict.fromkeys(steps, True),
         "sitting": sitting,
         "reviewers": reviewers,
         "nominating": status == AwardRound.Status.NOMINATING,
@@ -223,7 +223,7 @@ def _render_round(
             .select_related("actor")
             .order_by("-id")[:LOG_LIMIT]
         )
-    if "nominate" in can:
+    if "nominate" in steps:
         query = request.GET.get("q", "").strip()
         candidates = (
             awards.eligible_proposals(award_round)
@@ -238,7 +238,7 @@ def _render_round(
         context["more_candidates"] = len(context["candidates"]) > CANDIDATE_LIMIT
         context["candidates"] = context["candidates"][:CANDIDATE_LIMIT]
         context["nominate_form"] = nominate_form or f.NominateForm(award_round=award_round)
-    if "select" in can:
+    if "select" in steps:
         context["select_form"] = select_form or f.SelectForm(
             award_round=award_round,
             initial={"nominations": [x.nomination.pk for x in context["chosen"]]},
@@ -257,7 +257,7 @@ def _render_round(
         for item in sorted(ranked, key=lambda x: (x.proposal.number, x.nomination.pk)):
             mine = own.get(item.nomination.pk)
             form = None
-            if "score" in can:
+            if "score" in steps:
                 form = score_forms.get(item.nomination.pk) or f.ScoreForm(
                     rubric=award_round.rubric,
                     nomination=item.nomination,

@@ -56,4 +56,5 @@ def test_the_round_page_shows_only_the_allowed_forms(client, aw):
     aw.scoring()
     page = logged_in(client, aw.world.staff).get(f"/awards/{aw.round.pk}/").content.decode()
     assert 'id="select-form"' in page and "确认公布" in page
+    assert 'href="/statistics/"' in page  # the round's steps do not hide the navigation
     assert "结束推荐，开始评审" not in page and f"/awards/{aw.round.pk}/nominate/" not in page
