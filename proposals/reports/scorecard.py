@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,11 +29,11 @@ from django.utils.translation import gettext_lazy
 from committees.rules import reply_class_codes, rules_for_many
 from committees.workcalendar import ONE_DAY, WorkCalendar
 from members.capabilities import Capability, may
-from proposals.choices import AssignmentStatus, DeadlineKind, Satisfaction
+from proposals.choices import AssignmentStatus, Satisfaction
 from proposals.domain import groups
 from proposals.filters import ProposalFilterSet
 from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply
-from proposals.statistics import percent, received_proposals, scoped_proposals
+from proposals.statistics import late, percent, received_proposals, scoped_proposals
 
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
 CLASS_PREFIX = "class_"
@@ -187,26 +187,8 @@ def sort_scores(scores: list[UnitScore], order: str) -> list[UnitScore]:
 
 
 def _late_replies() -> QuerySet[Reply]:
-    """The outer assignment's reply letters dated after the reply deadline they answered.
-
-    A letter answers the newest reply deadline its assignment had when it was written
-    (re-handling opens a new one per round; extensions move ``due_date`` in place) —
-    the same rule as :mod:`proposals.statistics`.
-    """
-    due = (
-        Deadline.objects.filter(
-            assignment=OuterRef("assignment"),
-            kind=DeadlineKind.REPLY,
-            created_at__lte=OuterRef("created_at"),
-        )
-        .order_by("-created_at", "-pk")
-        .values("due_date")[:1]
-    )
-    return (
-        Reply.objects.filter(assignment=OuterRef("pk"))
-        .annotate(due=Subquery(due))
-        .filter(reply_date__gt=F("due"))
-    )
+    """The outer assignment's reply letters given after the reply deadline they answered."""
+    return late(Reply.objects.filter(assignment=OuterRef("pk")))
 
 
 class WorkdayCounter:
@@ -261,6 +243,94 @@ def _class_labels(committee_ids: Iterable[int]) -> dict[str, str]:
     return labels
 
 
+_ACTIVE = ~Q(status=AssignmentStatus.REROUTED)
+
+
+def _unit_rows(assignments: QuerySet[Assignment], replying: Q, today: datetime.date) -> list[dict]:
+    """Per unit, the counts of its assignments the scorecard shows (one aggregate query)."""
+    decisive = Feedback.objects.filter(proposal=OuterRef("proposal"), is_decisive=True).order_by(
+        "-round", "-pk"
+    )
+    has_reply = Q(Exists(Reply.objects.filter(assignment=OuterRef("pk"))))
+    overdue = Deadline.objects.filter(
+        assignment=OuterRef("pk"),
+        is_open=True,
+        kind__in=groups.values(groups.HANDLING_DEADLINES),
+        due_date__lt=today,
+    )
+    return list(
+        assignments.alias(
+            fb_communication=Subquery(decisive.values("communication")[:1]),
+            fb_result=Subquery(decisive.values("result")[:1]),
+        )
+        .values(
+            "unit_id", "unit__code", "unit__name", "unit__committee_id", "unit__committee__name"
+        )
+        .annotate(
+            n_assigned=Count("pk"),
+            n_accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+            n_rerouted=Count("pk", filter=Q(status=AssignmentStatus.REROUTED)),
+            n_replied=Count("pk", filter=replying & has_reply),
+            n_on_time=Count("pk", filter=replying & has_reply & ~Q(Exists(_late_replies()))),
+            n_overdue=Count("pk", filter=_ACTIVE & Q(Exists(overdue))),
+            n_feedback=Count("pk", filter=replying & Q(fb_result__isnull=False)),
+            n_communication_ok=Count("pk", filter=replying & Q(fb_communication__in=SATISFIED)),
+            n_result_ok=Count("pk", filter=replying & Q(fb_result__in=SATISFIED)),
+            n_rehandled=Count("pk", filter=replying & Q(proposal__handling_round__gt=1)),
+        )
+        .order_by()
+    )
+
+
+def _class_counts(replying: QuerySet[Assignment]) -> dict[int, dict[str, int]]:
+    """Per unit, its reply letters by class: each replying assignment's latest round."""
+    newer = Reply.objects.filter(assignment=OuterRef("assignment"), round__gt=OuterRef("round"))
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for unit_id, code, n in (
+        Reply.objects.filter(assignment__in=replying.values("pk"))
+        .filter(~Exists(newer))
+        .values_list("assignment__unit_id", "classification")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[unit_id][code] = n
+    return counts
+
+
+def _score(
+    row: dict,
+    counts: dict[str, int],
+    codes: list[str],
+    labels: dict[str, str],
+    medians: dict[int, float],
+) -> UnitScore:
+    letters = sum(counts.values())
+    return UnitScore(
+        id=row["unit_id"],
+        code=row["unit__code"],
+        name=row["unit__name"],
+        committee=row["unit__committee__name"],
+        assigned=row["n_assigned"],
+        accepted=row["n_accepted"],
+        rerouted=row["n_rerouted"],
+        replied=row["n_replied"],
+        replied_on_time=row["n_on_time"],
+        on_time_rate=percent(row["n_on_time"], row["n_replied"]),
+        overdue=row["n_overdue"],
+        median_workdays=medians.get(row["unit_id"]),
+        letters=letters,
+        classes=tuple(
+            ClassShare(code, labels.get(code, code), n, percent(n, letters))
+            for code in codes
+            for n in [counts.get(code, 0)]
+        ),
+        feedback=row["n_feedback"],
+        communication_satisfied=percent(row["n_communication_ok"], row["n_feedback"]),
+        result_satisfied=percent(row["n_result_ok"], row["n_feedback"]),
+        rehandled=row["n_rehandled"],
+    )
+
+
 def unit_scorecard(
     user,
     *,
@@ -284,66 +354,15 @@ def unit_scorecard(
     if not may(user, Capability.SEE_STATISTICS):
         assignments = assignments.filter(unit_id=getattr(user, "unit_id", None))
 
-    active = ~Q(status=AssignmentStatus.REROUTED)
-    replying = active & Q(role__in=groups.values(groups.REPLYING_ROLES))
-    decisive = Feedback.objects.filter(proposal=OuterRef("proposal"), is_decisive=True).order_by(
-        "-round", "-pk"
-    )
-    has_reply = Q(Exists(Reply.objects.filter(assignment=OuterRef("pk"))))
-    rows = list(
-        assignments.alias(
-            fb_communication=Subquery(decisive.values("communication")[:1]),
-            fb_result=Subquery(decisive.values("result")[:1]),
-        )
-        .values(
-            "unit_id", "unit__code", "unit__name", "unit__committee_id", "unit__committee__name"
-        )
-        .annotate(
-            n_assigned=Count("pk"),
-            n_accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-            n_rerouted=Count("pk", filter=Q(status=AssignmentStatus.REROUTED)),
-            n_replied=Count("pk", filter=replying & has_reply),
-            n_on_time=Count("pk", filter=replying & has_reply & ~Q(Exists(_late_replies()))),
-            n_overdue=Count(
-                "pk",
-                filter=active
-                & Q(
-                    Exists(
-                        Deadline.objects.filter(
-                            assignment=OuterRef("pk"),
-                            is_open=True,
-                            kind__in=groups.values(groups.HANDLING_DEADLINES),
-                            due_date__lt=today,
-                        )
-                    )
-                ),
-            ),
-            n_feedback=Count("pk", filter=replying & Q(fb_result__isnull=False)),
-            n_communication_ok=Count("pk", filter=replying & Q(fb_communication__in=SATISFIED)),
-            n_result_ok=Count("pk", filter=replying & Q(fb_result__in=SATISFIED)),
-            n_rehandled=Count("pk", filter=replying & Q(proposal__handling_round__gt=1)),
-        )
-        .order_by()
-    )
-
-    # Reply classes: each replying assignment's latest-round letter.
-    newer = Reply.objects.filter(assignment=OuterRef("assignment"), round__gt=OuterRef("round"))
-    class_counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for unit_id, code, n in (
-        Reply.objects.filter(assignment__in=assignments.filter(replying).values("pk"))
-        .filter(~Exists(newer))
-        .values_list("assignment__unit_id", "classification")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        class_counts[unit_id][code] = n
+    replying = _ACTIVE & Q(role__in=groups.values(groups.REPLYING_ROLES))
+    rows = _unit_rows(assignments, replying, today)
+    class_counts = _class_counts(assignments.filter(replying))
     committee_ids = {row["unit__committee_id"] for row in rows}
     if report_committee(user, committee) is not None:
         committee_ids.add(report_committee(user, committee))
     labels = _class_labels(committee_ids)
     found = {code for counts in class_counts.values() for code in counts}
     codes = list(labels) + sorted(found - set(labels))
-
     pairs = (
         assignments.filter(replying)
         .annotate(first_reply=Min("replies__reply_date"))
@@ -352,37 +371,9 @@ def unit_scorecard(
         .order_by()
     )
     medians = median_workdays(pairs) if rows else {}
-
-    scores = []
-    for row in rows:
-        counts = class_counts.get(row["unit_id"], {})
-        letters = sum(counts.values())
-        scores.append(
-            UnitScore(
-                id=row["unit_id"],
-                code=row["unit__code"],
-                name=row["unit__name"],
-                committee=row["unit__committee__name"],
-                assigned=row["n_assigned"],
-                accepted=row["n_accepted"],
-                rerouted=row["n_rerouted"],
-                replied=row["n_replied"],
-                replied_on_time=row["n_on_time"],
-                on_time_rate=percent(row["n_on_time"], row["n_replied"]),
-                overdue=row["n_overdue"],
-                median_workdays=medians.get(row["unit_id"]),
-                letters=letters,
-                classes=tuple(
-                    ClassShare(code, labels.get(code, code), n, percent(n, letters))
-                    for code in codes
-                    for n in [counts.get(code, 0)]
-                ),
-                feedback=row["n_feedback"],
-                communication_satisfied=percent(row["n_communication_ok"], row["n_feedback"]),
-                result_satisfied=percent(row["n_result_ok"], row["n_feedback"]),
-                rehandled=row["n_rehandled"],
-            )
-        )
+    scores = [
+        _score(row, class_counts.get(row["unit_id"], {}), codes, labels, medians) for row in rows
+    ]
     order = order or DEFAULT_ORDER
     if order not in sort_keys(codes):
         raise ValueError(_("无效的排序字段：%(order)s") % {"order": order})

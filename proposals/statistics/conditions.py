@@ -79,8 +79,9 @@ def _lead_replies() -> QuerySet[Reply]:
     )
 
 
-def _late_replies() -> QuerySet[Reply]:
-    """Lead/separate replies of the outer proposal given after their reply deadline.
+def late(replies: QuerySet[Reply]) -> QuerySet[Reply]:
+    """``replies`` narrowed to those given after the reply deadline they answered — the
+    one definition of a late reply (the statistics and the units' scorecard use it).
 
     A reply answers the newest reply deadline its assignment had when it was written
     (rehandling opens a new one per round; extensions move ``due_date`` in place): it
@@ -98,7 +99,7 @@ def _late_replies() -> QuerySet[Reply]:
         kind=DeadlineKind.REPLY,
         created_at__lte=OuterRef("created_at"),
     )
-    return _lead_replies().filter(
+    return replies.filter(
         Q(
             **{
                 f"{deadline}kind": DeadlineKind.REPLY,
@@ -108,6 +109,11 @@ def _late_replies() -> QuerySet[Reply]:
         )
         & ~Q(Exists(newer))
     )
+
+
+def _late_replies() -> QuerySet[Reply]:
+    """Lead/separate replies of the outer proposal given after their reply deadline."""
+    return late(_lead_replies())
 
 
 def reply_q(status: str = ReplyStatus.REPLIED) -> Q:
