@@ -123,6 +123,41 @@ def provision_user(actor: User, data: dict[str, Any]) -> User:
         committee=committee,
         is_staff=role == Role.ADMIN,
     )
+    _link_to_role(user, role, data, committee)
+    member = _member_fields(data.get("member"), committee) if role == Role.MEMBER else None
+
+    _full_clean(user)
+    _check_password(data["password"], user)
+    user.set_password(data["password"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # A concurrent request took the name between the check and the insert.
+        raise DomainError(_("用户名已被使用。"), field="username") from None
+    user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    forget_roles(user)
+
+    if member is not None:
+        try:
+            with transaction.atomic():
+                Member.objects.create(
+                    user=user,
+                    committee=committee,
+                    name=display_name,
+                    phone=user.phone,
+                    email=user.email,
+                    **member,
+                )
+        except IntegrityError:
+            raise DomainError(
+                _("委员编号 %(number)s 已被使用。") % {"number": member["number"]}, field="member"
+            ) from None
+    return user
+
+
+def _link_to_role(user: User, role: Role, data: dict[str, Any], committee) -> None:
+    """The unit of a unit account, the organisation of a collective's contact."""
     if role == Role.UNIT:
         if data.get("unit") is None:
             raise DomainError(_("承办单位账号须指定承办单位。"), field="unit")
@@ -137,48 +172,16 @@ def provision_user(actor: User, data: dict[str, Any]) -> User:
             Organization, data["organization"], committee, "organization", _("集体提案单位不存在。")
         )
 
-    member_data = data.get("member")
-    sector = None
-    if role == Role.MEMBER:
-        if not member_data or not (member_data.get("number") or "").strip():
-            raise DomainError(_("委员账号须填写委员编号。"), field="member")
-        number = member_data["number"].strip()
-        if Member.objects.filter(committee=committee, number=number).exists():
-            raise DomainError(
-                _("委员编号 %(number)s 已被使用。") % {"number": number}, field="member"
-            )
-        sector = _owned(Sector, member_data.get("sector"), committee, "member", _("界别不存在。"))
 
-    _full_clean(user)
-    _check_password(data["password"], user)
-    user.set_password(data["password"])
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        # A concurrent request took the name between the check and the insert.
-        raise DomainError(_("用户名已被使用。"), field="username") from None
-    user.groups.add(Group.objects.get_or_create(name=role.value)[0])
-    forget_roles(user)
-
-    if role == Role.MEMBER:
-        try:
-            with transaction.atomic():
-                Member.objects.create(
-                    user=user,
-                    committee=committee,
-                    name=display_name,
-                    number=number,
-                    sector=sector,
-                    party=(member_data.get("party") or "").strip(),
-                    phone=user.phone,
-                    email=user.email,
-                )
-        except IntegrityError:
-            raise DomainError(
-                _("委员编号 %(number)s 已被使用。") % {"number": number}, field="member"
-            ) from None
-    return user
+def _member_fields(member_data: dict | None, committee) -> dict[str, Any]:
+    """A member account's Member row (number, sector, party), checked before anything is saved."""
+    if not member_data or not (member_data.get("number") or "").strip():
+        raise DomainError(_("委员账号须填写委员编号。"), field="member")
+    number = member_data["number"].strip()
+    if Member.objects.filter(committee=committee, number=number).exists():
+        raise DomainError(_("委员编号 %(number)s 已被使用。") % {"number": number}, field="member")
+    sector = _owned(Sector, member_data.get("sector"), committee, "member", _("界别不存在。"))
+    return {"number": number, "sector": sector, "party": (member_data.get("party") or "").strip()}
 
 
 @transaction.atomic

@@ -209,34 +209,9 @@ def _render_round(
         "chosen": [x for x in ranked if x.nomination.selected],
     }
     if manager:
-        progress = dict(
-            AwardScore.objects.filter(nomination__round=award_round)
-            .values_list("reviewer_id")
-            .annotate(n=Count("id"))
-        )
-        context["progress"] = [(r, progress.get(r.pk, 0)) for r in reviewers]
-        context["log"] = (
-            CommitteeEvent.objects.filter(
-                committee_id=award_round.committee_id, data__round=award_round.pk
-            )
-            .exclude(action__in=("award_scored", "award_rescored"))
-            .select_related("actor")
-            .order_by("-id")[:LOG_LIMIT]
-        )
+        context |= _panel_progress(award_round, reviewers)
     if "nominate" in steps:
-        query = request.GET.get("q", "").strip()
-        candidates = (
-            awards.eligible_proposals(award_round)
-            .exclude(nominations__round=award_round)
-            .select_related("proposer", "organization")
-            .order_by("number", "id")
-        )
-        if query:
-            candidates = candidates.filter(Q(number__icontains=query) | Q(title__icontains=query))
-        context["query"] = query
-        context["candidates"] = list(candidates[: CANDIDATE_LIMIT + 1])
-        context["more_candidates"] = len(context["candidates"]) > CANDIDATE_LIMIT
-        context["candidates"] = context["candidates"][:CANDIDATE_LIMIT]
+        context |= _candidates(award_round, request.GET.get("q", "").strip())
         context["nominate_form"] = nominate_form or f.NominateForm(award_round=award_round)
     if "select" in steps:
         context["select_form"] = select_form or f.SelectForm(
@@ -247,26 +222,65 @@ def _render_round(
             int(v) for v in context["select_form"]["nominations"].value() or [] if str(v).isdigit()
         }
     if sitting:
-        own = {
-            s.nomination_id: s
-            for s in AwardScore.objects.filter(nomination__round=award_round, reviewer=user)
-        }
-        score_forms = score_forms or {}
-        rows = []
-        # The panel scores blind: by number, not by the current ranking.
-        for item in sorted(ranked, key=lambda x: (x.proposal.number, x.nomination.pk)):
-            mine = own.get(item.nomination.pk)
-            form = None
-            if "score" in steps:
-                form = score_forms.get(item.nomination.pk) or f.ScoreForm(
-                    rubric=award_round.rubric,
-                    nomination=item.nomination,
-                    initial=_initial(mine),
-                )
-            rows.append({"item": item, "mine": mine, "form": form})
-        context["score_rows"] = rows
-        context["scored_count"] = len(own)
+        bound = (score_forms or {}) if "score" in steps else None
+        context |= _own_scores(award_round, user, ranked, bound)
     return render(request, "awards/round.html", context)
+
+
+def _panel_progress(award_round: AwardRound, reviewers: list) -> dict:
+    """What staff see of the panel: how far each reviewer is, and the round's log."""
+    progress = dict(
+        AwardScore.objects.filter(nomination__round=award_round)
+        .values_list("reviewer_id")
+        .annotate(n=Count("id"))
+    )
+    log = (
+        CommitteeEvent.objects.filter(
+            committee_id=award_round.committee_id, data__round=award_round.pk
+        )
+        .exclude(action__in=("award_scored", "award_rescored"))
+        .select_related("actor")
+        .order_by("-id")[:LOG_LIMIT]
+    )
+    return {"progress": [(r, progress.get(r.pk, 0)) for r in reviewers], "log": log}
+
+
+def _candidates(award_round: AwardRound, query: str) -> dict:
+    """Filed proposals that may still be nominated, found by number or title."""
+    candidates = (
+        awards.eligible_proposals(award_round)
+        .exclude(nominations__round=award_round)
+        .select_related("proposer", "organization")
+        .order_by("number", "id")
+    )
+    if query:
+        candidates = candidates.filter(Q(number__icontains=query) | Q(title__icontains=query))
+    found = list(candidates[: CANDIDATE_LIMIT + 1])
+    return {
+        "query": query,
+        "candidates": found[:CANDIDATE_LIMIT],
+        "more_candidates": len(found) > CANDIDATE_LIMIT,
+    }
+
+
+def _own_scores(award_round: AwardRound, user, ranked: list, score_forms: dict | None) -> dict:
+    """A reviewer's own marks, one row per nomination; ``score_forms`` (bound forms by
+    nomination) when the reviewer may score now, None when the marks are read-only."""
+    own = {
+        s.nomination_id: s
+        for s in AwardScore.objects.filter(nomination__round=award_round, reviewer=user)
+    }
+    rows = []
+    # The panel scores blind: by number, not by the current ranking.
+    for item in sorted(ranked, key=lambda x: (x.proposal.number, x.nomination.pk)):
+        mine = own.get(item.nomination.pk)
+        form = None
+        if score_forms is not None:
+            form = score_forms.get(item.nomination.pk) or f.ScoreForm(
+                rubric=award_round.rubric, nomination=item.nomination, initial=_initial(mine)
+            )
+        rows.append({"item": item, "mine": mine, "form": form})
+    return {"score_rows": rows, "scored_count": len(own)}
 
 
 def _initial(score: AwardScore | None) -> dict:
