@@ -353,8 +353,26 @@ class History2023:
     # -- writing --
 
     def write(self, plans: list[Plan]) -> None:
-        w, namer = self.w, self.b.namer
         filed = [p for p in plans if p.outcome == State.CLOSED]
+        self.write_proposals(plans)
+        self.write_handling(filed)
+        self.write_closing(filed)
+        rows = [
+            row for plan in plans for row in audit_trail(plan, self.session.pk, self.w.unit_users)
+        ]
+        ProposalEvent.objects.bulk_create(rows, batch_size=BATCH)
+        for plan in plans:
+            if plan.merge_into is not None:
+                plan.proposal.merged_into = plan.merge_into.proposal
+        Proposal.objects.bulk_update(
+            [p.proposal for p in plans],
+            ["created_at", "updated_at", "merged_into", "version"],
+            batch_size=BATCH,
+        )
+
+    def write_proposals(self, plans: list[Plan]) -> None:
+        """The proposals, their co-signers and reviews."""
+        w, namer = self.w, self.b.namer
         for plan in plans:
             plan.proposal = Proposal(
                 committee=w.committee,
@@ -415,6 +433,10 @@ class History2023:
                 for stage, decision, at, reviewer in plan.reviews
             ],
         )
+
+    def write_handling(self, filed: list[Plan]) -> None:
+        """Assignments and their deadlines, opinions, communications and replies."""
+        w, namer = self.w, self.b.namer
         unit_plans = [u for plan in filed for u in plan.units]
         owner = {id(u): plan for plan in filed for u in plan.units}
         for u in unit_plans:
@@ -467,6 +489,9 @@ class History2023:
         bulk(UnitOpinion, [u.opinion for u in unit_plans if u.opinion])
         bulk(Communication, [u.communication for u in unit_plans if u.communication])
         bulk(Reply, [u.reply for u in unit_plans if u.reply])
+
+    def write_closing(self, filed: list[Plan]) -> None:
+        """Feedback, supervision and supervisors of the filed proposals."""
         for plan in filed:
             communication, result = plan.satisfaction
             plan.feedback_row = Feedback(
@@ -493,18 +518,6 @@ class History2023:
         through = Proposal.supervisors.through
         through.objects.bulk_create(
             [through(proposal_id=p.proposal.pk, user_id=u.pk) for p in filed for u in p.supervisors]
-        )
-        rows = [
-            row for plan in plans for row in audit_trail(plan, self.session.pk, self.w.unit_users)
-        ]
-        ProposalEvent.objects.bulk_create(rows, batch_size=BATCH)
-        for plan in plans:
-            if plan.merge_into is not None:
-                plan.proposal.merged_into = plan.merge_into.proposal
-        Proposal.objects.bulk_update(
-            [p.proposal for p in plans],
-            ["created_at", "updated_at", "merged_into", "version"],
-            batch_size=BATCH,
         )
 
     @staticmethod

@@ -264,7 +264,7 @@ class LiveWork:
 
     def drive(self, sc: Scenario) -> Steps:
         """One proposal's life up to ``sc.target``; yields the moment of each next step."""
-        rng, w, t, namer = self.rng, self.w, sc.target, self.b.namer
+        rng, t = self.rng, sc.target
         track = Track()
         if t in self.ASSIGN_AGO:
             assign_ago = rng.randint(*self.ASSIGN_AGO[t])
@@ -272,6 +272,24 @@ class LiveWork:
         else:
             assign_ago = None
             submit_ago = rng.randint(*self.SUBMIT_AGO[t])
+        p = yield from self.compose(sc, track, submit_ago)
+        if t == "draft":
+            return p
+        yield from self.submit(sc, p, track, submit_ago)
+        if t in ("invited", "submitted", "withdrawn", "transferred"):
+            return (yield from self.end_before_review(sc, p, track, submit_ago))
+        ended = yield from self.review(sc, p, track, submit_ago)
+        if ended is not None:
+            return ended
+        yield self.when(track, rng.randint(2, 5) if assign_ago is None else assign_ago + 4)
+        review.file(self.staff(), p)
+        if t == "filed":
+            return p
+        return (yield from self.handle(sc, p, track, assign_ago))
+
+    def compose(self, sc: Scenario, track: Track, submit_ago: int) -> Steps:
+        """The draft: like an earlier one when it is to be merged into it."""
+        rng, w, namer = self.rng, self.w, self.b.namer
         at = self.when(track, submit_ago + rng.randint(0, 3), office=False)
         yield at
         into = self.done.get(sc.into) if sc.into else None
@@ -295,29 +313,35 @@ class LiveWork:
         self._titles[p.pk] = title
         if sc.label:
             self.done[sc.label] = p
-        if t == "draft":
-            return p
+        return p
+
+    def submit(self, sc: Scenario, p: Proposal, track: Track, submit_ago: int) -> Steps:
+        """Submitted, and the co-signers answer (one declines when the target says so)."""
         at = self.when(track, submit_ago, office=False)
         yield at
         drafting.submit(sc.proposer, p, today=at.date())
         for i, member in enumerate(sc.cosigners):
             yield self.when(track, max(submit_ago - 1, 1), office=False)
-            if t == "submitted" and i == 0 and len(sc.cosigners) > 1:
+            if sc.target == "submitted" and i == 0 and len(sc.cosigners) > 1:
                 drafting.decline_cosign(member.user, p)
             else:
                 drafting.cosign(member.user, p)
-        if t == "invited":
-            return p
-        if t == "withdrawn":
+
+    def end_before_review(self, sc: Scenario, p: Proposal, track: Track, submit_ago: int) -> Steps:
+        """Lives that end before review: waiting, withdrawn, transferred."""
+        if sc.target == "withdrawn":
             yield self.when(track, submit_ago - 2, office=False)
             return drafting.withdraw(sc.proposer, p, "提案人申请撤回，拟修改完善后再提交")
-        if t == "transferred":
+        if sc.target == "transferred":
             yield self.when(track, submit_ago - 3)
             review.transfer(self.staff(), p, self.transfer_to, "所提事项属区级事权，转交区政协办理")
             p.refresh_from_db()
-            return p
-        if t == "submitted":
-            return p
+        return p
+
+    def review(self, sc: Scenario, p: Proposal, track: Track, submit_ago: int) -> Steps:
+        """The review stages; returns the proposal when its life ends in review (returned,
+        declined, merged, or waiting at a stage), None when it goes on to filing."""
+        rng, w, t = self.rng, self.w, sc.target
         stages = len(w.rules.review_stages)
         passes = self.PASSED_STAGES.get(t, stages)
         passes = min(passes, stages - 1) if t in ("declined", "forwarded") else passes
@@ -348,15 +372,37 @@ class LiveWork:
             )
         if t == "merged":
             yield self.when(track, 1)
+            into = self.done.get(sc.into) if sc.into else None
             return review.merge(self.staff(), p, into, comment="内容相近，并案办理")
-        yield self.when(track, rng.randint(2, 5) if assign_ago is None else assign_ago + 4)
-        review.file(self.staff(), p)
-        if t == "filed":
-            return p
-        return (yield from self.handle(sc, p, track, assign_ago))
+        return None
 
     def handle(self, sc: Scenario, p: Proposal, track: Track, assign_ago: int) -> Steps:
-        rng, w, t = self.rng, self.w, sc.target
+        """From 交办 to where ``sc.target`` stops: the lead unit's work, then feedback."""
+        t = sc.target
+        lead_assignment = yield from self.assign(sc, p, track, assign_ago)
+        if t in ("assigned_new", "reroute"):
+            return p
+        yield from self.accept_and_consult(sc, p, lead_assignment, track, assign_ago)
+        if t == "key":
+            yield from self.supervise(p, track, assign_ago)
+            return p
+        if t in ("co_waiting", "due_soon", "overdue"):
+            return p
+        if t == "extended":
+            yield self.when(track, 2)
+            due = lead_assignment.deadlines.get(kind=DeadlineKind.REPLY, is_open=True).due_date
+            handling.extend(
+                self.staff(),
+                p,
+                due_date=due + datetime.timedelta(days=30),
+                reason="涉及多部门协调和专项资金安排，申请延期答复。",
+            )
+            return p
+        return (yield from self.reply_and_feedback(sc, p, lead_assignment, track, assign_ago))
+
+    def assign(self, sc: Scenario, p: Proposal, track: Track, assign_ago: int) -> Steps:
+        """交办 to a unit that fits the category (or the scenario's); the lead's assignment."""
+        rng, w = self.rng, self.w
         by_category = (
             names.UNITS_BY_CATEGORY
             if w.committee.level == Committee.Level.CITY
@@ -370,20 +416,24 @@ class LiveWork:
             self.staff(), p, lead_unit=lead.pk, co_units=[u.pk for u in sc.co], today=at.date()
         )
         lead_assignment = p.assignments.get(unit=lead)
-        handler = w.unit_users[lead.pk]
-        if t == "assigned_new":
-            return p
-        if t == "reroute":
+        if sc.target == "reroute":
             yield self.when(track, assign_ago - 1)
             handling.request_reassignment(
-                handler,
+                w.unit_users[lead.pk],
                 lead_assignment,
                 "该提案所提事项主要涉及产业政策，建议改由市发展和改革委员会主办。",
             )
-            return p
+        return lead_assignment
+
+    def accept_and_consult(
+        self, sc: Scenario, p: Proposal, lead_assignment: Assignment, track: Track, assign_ago: int
+    ) -> Steps:
+        """签收, the co-units' opinions (unless the target waits for them), a first talk."""
+        rng, w = self.rng, self.w
+        handler = w.unit_users[lead_assignment.unit_id]
         yield self.when(track, assign_ago - rng.randint(1, 2))
         handling.accept(handler, lead_assignment)
-        if t != "co_waiting":
+        if sc.target != "co_waiting":
             for unit in sc.co:
                 yield self.when(track, assign_ago - rng.randint(5, 12))
                 handling.give_opinion(
@@ -402,28 +452,24 @@ class LiveWork:
                 date=at.date(),
                 content=rng.choice(names.COMMUNICATION_TEXTS),
             )
-        if t == "key":
-            leader = w.demo.get("leader") or w.supervisors[0]
-            others = [u.pk for u in w.supervisors if u != leader]
-            yield self.when(track, assign_ago - 8)
-            supervision.mark_key(self.staff(), p, [leader.pk, *others[:1]])
-            at = self.when(track, 5)
-            yield at
-            content = rng.choice(names.SUPERVISION_TEXTS)
-            supervision.supervise(leader, p, content=content, date=at.date())
-            return p
-        if t in ("co_waiting", "due_soon", "overdue"):
-            return p
-        if t == "extended":
-            yield self.when(track, 2)
-            due = lead_assignment.deadlines.get(kind=DeadlineKind.REPLY, is_open=True).due_date
-            handling.extend(
-                self.staff(),
-                p,
-                due_date=due + datetime.timedelta(days=30),
-                reason="涉及多部门协调和专项资金安排，申请延期答复。",
-            )
-            return p
+
+    def supervise(self, p: Proposal, track: Track, assign_ago: int) -> Steps:
+        """A key proposal: its supervisors named, and the leader's first supervision."""
+        w = self.w
+        leader = w.demo.get("leader") or w.supervisors[0]
+        others = [u.pk for u in w.supervisors if u != leader]
+        yield self.when(track, assign_ago - 8)
+        supervision.mark_key(self.staff(), p, [leader.pk, *others[:1]])
+        at = self.when(track, 5)
+        yield at
+        content = self.rng.choice(names.SUPERVISION_TEXTS)
+        supervision.supervise(leader, p, content=content, date=at.date())
+
+    def reply_and_feedback(
+        self, sc: Scenario, p: Proposal, lead_assignment: Assignment, track: Track, assign_ago: int
+    ) -> Steps:
+        """答复, and the proposer's feedback: satisfied, or once not (重新办理), or silent."""
+        rng, t = self.rng, sc.target
         first_reply = {
             "replied": rng.randint(3, 12),
             "rehandling": 35,
