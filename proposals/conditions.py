@@ -44,6 +44,10 @@ def pending_cosigners(proposal: Proposal) -> list:
     return [c for c in proposal.cosigners.all() if c.status == CosignerStatus.INVITED]
 
 
+def some_cosigner_pending(c: Context) -> str | None:
+    return None if pending_cosigners(c.proposal) else _("没有待确认的联名人。")
+
+
 def passed_stages(proposal: Proposal) -> list[str]:
     """Stages passed since the proposal was last returned (a return starts review over)."""
     passed: list[str] = []

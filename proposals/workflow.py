@@ -125,7 +125,7 @@ ACTIONS: tuple[Action, ...] = (
         gettext_lazy("移除联名人"),
         _a(S.SUBMITTED),
         (PROPOSER, STAFF),
-        needs=lambda c: None if need.pending_cosigners(c.proposal) else _("没有待确认的联名人。"),
+        needs=need.some_cosigner_pending,
         needs_text="有待确认的联名人",
         records="被移除的联名人",
         todo_for=(),
@@ -351,27 +351,37 @@ def check(
         raise error
 
 
+def _possible(action: Action, c: Context) -> bool:
+    """``problem() is None`` without building a message, cheapest test first: lists ask
+    this of every action for every row, and only a detail page shows reasons."""
+    if c.proposal.state not in action.sources:
+        return False
+    if action.on_assignment:
+        a = c.assignment
+        assert a is not None
+        if action.unit_roles and a.role not in action.unit_roles:
+            return False
+        if a.status not in action.assignment_statuses:
+            return False
+    if not any(actor.test(c) for actor in action.actors):
+        return False
+    return action.needs is None or not action.needs(c)
+
+
 def allowed_actions(
     user: User | None, proposal: Proposal, today: datetime.date | None = None
 ) -> list[str]:
     """Proposal-level actions ``user`` may take now."""
-    return [
-        action.name
-        for action in ACTIONS
-        if not action.on_assignment and problem(user, action.name, proposal, None, today) is None
-    ]
+    c = _context(user, proposal, None, today)
+    return [a.name for a in ACTIONS if not a.on_assignment and _possible(a, c)]
 
 
 def allowed_assignment_actions(
     user: User | None, assignment: Assignment, today: datetime.date | None = None
 ) -> list[str]:
     """Unit-level actions ``user`` may take now on ``assignment``."""
-    return [
-        action.name
-        for action in ACTIONS
-        if action.on_assignment
-        and problem(user, action.name, assignment.proposal, assignment, today) is None
-    ]
+    c = _context(user, assignment.proposal, assignment, today)
+    return [a.name for a in ACTIONS if a.on_assignment and _possible(a, c)]
 
 
 # ---- to-dos and reasons: what waits for whom, and why an action is not possible yet ----------
@@ -397,9 +407,7 @@ def todos(user: User | None, proposal: Proposal, today: datetime.date | None = N
         targets = proposal.assignments.all() if action.on_assignment else [None]
         for assignment in targets:
             c = _context(user, proposal, assignment, today)
-            if any(actor.test(c) for actor in action.todo_actors) and (
-                problem(user, action.name, proposal, assignment, today) is None
-            ):
+            if any(actor.test(c) for actor in action.todo_actors) and _possible(action, c):
                 found.append(action.name)
                 break
     return found
