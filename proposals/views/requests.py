@@ -22,13 +22,15 @@ from proposals.views.common import paginate, sorting
 
 @login_required
 def reassignment_requests(request: HttpRequest) -> HttpResponse:
-    """The staff's queue of re-routing requests to decide."""
-    if not may(request.user, Capability.DECIDE_REROUTING):
+    """Re-routing requests: staff decide them here; units follow their own (and read the
+    decision), supervisors those of their committee — the same list as the API's."""
+    if not may(request.user, Capability.LIST_REROUTING):
         raise PermissionDenied
+    deciding = may(request.user, Capability.DECIDE_REROUTING)
     assignments = queries.assignment_list(request.user)
     items = ReassignmentRequest.objects.filter(
         assignment__in=assignments.values("pk")
-    ).select_related("assignment__unit", "assignment__proposal", "requested_by")
+    ).select_related("assignment__unit", "assignment__proposal", "requested_by", "decided_by")
     sort = sorting(
         request,
         {
@@ -41,9 +43,13 @@ def reassignment_requests(request: HttpRequest) -> HttpResponse:
     forms_by_id = {
         r.pk: f.DecisionForm(committee_id=r.assignment.proposal.committee_id, prefix=f"r{r.pk}")
         for r in page.object_list
-        if r.status == RequestStatus.PENDING
+        if deciding and r.status == RequestStatus.PENDING
     }
-    return render(request, "proposals/requests.html", {"page": page, "forms": forms_by_id, **sort})
+    return render(
+        request,
+        "proposals/requests.html",
+        {"page": page, "forms": forms_by_id, "deciding": deciding, **sort},
+    )
 
 
 @login_required
