@@ -3,10 +3,17 @@
 Services and domain code call :func:`after_commit` with a task's registered name and
 never import task modules (tasks import services, not the other way round). In-process
 (``CELERY_TASK_ALWAYS_EAGER``, the demo and the tests) the task runs at once.
+
+A hand-over never fails the request it follows: the work it carries already waits in
+an outbox row (a notification not yet e-mailed, a reminder not yet delivered, an export
+job), so when the broker cannot be reached the failure is logged, the caller's
+``on_error`` may record it, and a periodic recovery task hands the work over once the
+broker is back.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,8 +29,13 @@ def task(name: str):
     return app.tasks[name]
 
 
+logger = logging.getLogger("cppcc.jobs")
+
+
 def send(name: str, *args: Any) -> None:
-    task(name).apply_async(args)
+    """Publish once, without kombu's retries: an unreachable broker fails within the
+    broker timeouts (``REDIS_TIMEOUT_SECONDS``), it does not hang the caller."""
+    task(name).apply_async(args, retry=False)
 
 
 def after_commit(
@@ -34,12 +46,11 @@ def after_commit(
     of an exception in the committed request."""
 
     def hand_over() -> None:
-        if on_error is None:
-            send(name, *args)
-            return
         try:
             send(name, *args)
-        except Exception as exc:
-            on_error(exc)
+        except Exception as exc:  # the broker is down or refused: the outbox keeps the work
+            logger.warning("could not hand %s over to the broker, left pending: %r", name, exc)
+            if on_error is not None:
+                on_error(exc)
 
     transaction.on_commit(hand_over)

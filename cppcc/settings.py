@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before anything else (cppcc/health.py).
+    "cppcc.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files with far-future cache headers, before anything touches the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -141,11 +143,19 @@ UPLOAD_MAX_MB = {
 }
 
 REDIS_URL = env("REDIS_URL", "")
+# Seconds to wait for Redis (cache and broker) before going on without it: an outage
+# must cost a request a moment, never hang it.
+REDIS_TIMEOUT = float(env("REDIS_TIMEOUT_SECONDS", "2"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades to "no cache" while Redis is down (cppcc/cache.py).
+            "BACKEND": "cppcc.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+            },
         }
     }
 
@@ -157,6 +167,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Task modules outside an app's ``tasks.py`` (autodiscovery finds only those).
 CELERY_IMPORTS = ["proposals.exports.tasks"]
+# A publish that cannot reach the broker fails fast (cppcc.jobs keeps the work pending).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for another
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 _SWEEP_HOUR, _SWEEP_MINUTE = (int(x) for x in env("REMINDER_SWEEP_AT", "08:30").split(":"))
@@ -169,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
     # Retry failed e-mail/SMS and deliver anything a crash left pending.
     "deliver-due-reminders": {
         "task": "proposals.tasks.deliver_due_reminders",
+        "schedule": float(env_int("REMINDER_RETRY_SECONDS", 600)),
+    },
+    # Notification e-mails whose hand-over failed while the broker was down.
+    "email-pending-notifications": {
+        "task": "proposals.tasks.email_pending_notifications",
         "schedule": float(env_int("REMINDER_RETRY_SECONDS", 600)),
     },
     "close-expired-feedback-windows": {
@@ -262,6 +285,7 @@ if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)

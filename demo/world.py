@@ -54,6 +54,7 @@ from committees.models import (
     Topic,
 )
 from committees.workcalendar import WorkCalendar
+from cppcc.db import set_local
 from demo import names
 from demo.clock import SimulatedClock
 from demo.figures import (
@@ -154,6 +155,7 @@ def reset_world() -> None:
     manager on purpose (the whole world goes, not a record inside it).
     """
     with transaction.atomic():
+        set_local("cppcc.erase_world")  # the audit triggers let the whole world go
         Notification.objects.all().delete()
         models.QuerySet(model=ProposalEvent).delete()
         Proposal.objects.update(merged_into=None, transferred_from=None)

@@ -6,36 +6,70 @@ import datetime
 
 from celery import shared_task
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 
 from proposals.models import Notification
 from proposals.reminders import delivery, sweep
 from proposals.services import feedback
 
+# Notifications still waiting for their e-mail are handed over again by the recovery
+# task once they are this old (the first hand-over goes right after the commit) …
+EMAIL_RECOVERY_AFTER = datetime.timedelta(minutes=2)
+# … and no more once they are this old: a day-old notice is read in the app, not mailed.
+EMAIL_RECOVERY_WITHIN = datetime.timedelta(days=1)
+
+
+def _email_one(notification_id: int) -> bool:
+    """E-mail one notification unless it was already (row lock: sent once even when the
+    first hand-over and the recovery run at the same time)."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        if notification is None or not notification.user.email:
+            return False
+        send_mail(
+            subject=f"[提案系统] {notification.message[:60]}",
+            message=notification.message,
+            from_email=None,
+            recipient_list=[notification.user.email],
+        )
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def email_notifications(self, notification_ids: list[int]) -> int:
     """E-mail each notification to its user once; returns how many were sent."""
     sent = 0
-    pending = Notification.objects.filter(
-        pk__in=notification_ids, emailed_at__isnull=True
-    ).select_related("user", "proposal")
-    for notification in pending:
-        address = notification.user.email
-        if not address:
-            continue
+    for notification_id in notification_ids:
         try:
-            send_mail(
-                subject=f"[提案系统] {notification.message[:60]}",
-                message=notification.message,
-                from_email=None,
-                recipient_list=[address],
-            )
+            sent += _email_one(notification_id)
         except OSError as exc:
             raise self.retry(exc=exc) from exc
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-        sent += 1
     return sent
+
+
+@shared_task
+def email_pending_notifications() -> int:
+    """The recovery of notification e-mails whose hand-over failed (broker down): those
+    written a while ago, within a day, to a user with an address, still not e-mailed."""
+    now = timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - EMAIL_RECOVERY_AFTER,
+            created_at__gte=now - EMAIL_RECOVERY_WITHIN,
+        )
+        .exclude(user__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(_email_one(pk) for pk in ids)
 
 
 @shared_task

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from proposals.models import Reminder
 from tests import flows
 from tests.api.conftest import errors_of
-from tests.proposals.reminders.helpers import run
+from tests.proposals.reminders.helpers import run, stage
 
 D = datetime.date
 DUE = D(2025, 6, 10)  # the reply due date of flows.assigned
@@ -81,8 +81,8 @@ def test_units_and_members_see_only_their_own(as_user, world, both):
 
 def test_one_reminder_in_full(as_user, world, both):
     reminder = Reminder.objects.get(user=world.lead_handler)
-    Reminder.objects.filter(pk=reminder.pk).update(
-        status="failed", attempts=3, last_error="SMTP 550"
+    stage(
+        Reminder.objects.filter(pk=reminder.pk), status="failed", attempts=3, last_error="SMTP 550"
     )
     response = as_user(world.lead_handler).get(f"{URL}{reminder.pk}/")
     assert response.status_code == 200
@@ -148,7 +148,7 @@ def test_needs_authentication(world, both):
 def test_filters(as_user, world, both):
     p, _q = both
     lead = flows.lead_assignment(p)
-    Reminder.objects.filter(assignment=lead).update(status="failed", last_error="SMTP 550")
+    stage(Reminder.objects.filter(assignment=lead), status="failed", last_error="SMTP 550")
     client = as_user(world.staff)
     failed = pks(assignment=lead)
     assert len(failed) == 1

@@ -13,7 +13,7 @@ from proposals.models import Proposal, Reminder
 from tests import flows
 from tests.factories import World
 from tests.helpers import logged_in
-from tests.proposals.reminders.helpers import run
+from tests.proposals.reminders.helpers import run, stage
 
 D = datetime.date
 DUE = D(2025, 6, 10)  # the reply due date of flows.assigned
@@ -72,7 +72,7 @@ def test_staff_see_the_reminders_of_each_assignment_on_the_proposal(client, worl
     p = flows.assigned(world)
     run(DUE)
     reply = Reminder.objects.get(proposal=p, kind="reply", user=world.lead_handler)
-    Reminder.objects.filter(pk=reply.pk).update(status="failed", last_error="SMTP 550")
+    stage(Reminder.objects.filter(pk=reply.pk), status="failed", last_error="SMTP 550")
     other = flows.assigned(world, title="别的提案")
     run(D(2025, 6, 11))  # reminders about the other proposal only
     assert Reminder.objects.filter(proposal=other).exists()
@@ -109,7 +109,8 @@ def test_staff_see_the_reminders_of_each_assignment_on_the_proposal(client, worl
 def test_a_retried_reminder_shows_its_error_and_next_attempt(client, world):
     p = flows.assigned(world)
     run(DUE)
-    Reminder.objects.filter(proposal=p, user=world.lead_handler).update(
+    stage(
+        Reminder.objects.filter(proposal=p, user=world.lead_handler),
         status="pending",
         attempts=1,
         last_error="email: timeout",
@@ -155,7 +156,7 @@ def test_detail_page_queries_do_not_grow_with_reminders(
     for day in (D(2025, 5, 19), D(2025, 6, 3), D(2025, 6, 9), D(2025, 6, 17), D(2025, 6, 24)):
         run(day)
     proposal_level(p, world.member.user)
-    Reminder.objects.filter(proposal=p, threshold="due").update(status="failed", last_error="x")
+    stage(Reminder.objects.filter(proposal=p, threshold="due"), status="failed", last_error="x")
     many = Reminder.objects.filter(proposal=p).count()
     assert many >= 12
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -167,8 +168,10 @@ def test_reminder_page_lists_failed_ones_first_and_filters(client, world):
     p = flows.assigned(world, title="失败的提案")
     q = flows.assigned(world, title="顺利的提案")
     run(DUE)
-    Reminder.objects.filter(proposal=p, kind="reply").update(
-        status=ReminderStatus.FAILED, last_error="SMTP 550"
+    stage(
+        Reminder.objects.filter(proposal=p, kind="reply"),
+        status=ReminderStatus.FAILED,
+        last_error="SMTP 550",
     )
     logged_in(client, world.staff)
 
@@ -207,7 +210,7 @@ def test_reminder_page_filters_by_date_and_sorts(client, world):
     assert all("2025-06-03" in r for r in before)
     newest = rows(client.get("/proposals/reminders/?sort=date").content.decode())
     assert "2025-06-10" in newest[0] and "2025-06-03" in newest[-1]
-    Reminder.objects.filter(for_date=D(2025, 6, 3), kind="reply").update(status="failed")
+    stage(Reminder.objects.filter(for_date=D(2025, 6, 3), kind="reply"), status="failed")
     first = rows(client.get("/proposals/reminders/?sort=failed").content.decode())[0]
     assert "reminder-failed" in first
     response = client.get("/proposals/reminders/?date_from=not-a-date")
@@ -266,8 +269,10 @@ def test_home_warns_staff_of_failed_reminders(client, world):
     run(DUE)
     logged_in(client, world.staff)
     assert "提醒发送失败" not in client.get("/").content.decode()
-    Reminder.objects.filter(proposal=p).exclude(user=world.staff).update(
-        status="failed", last_error="SMTP 550"
+    stage(
+        Reminder.objects.filter(proposal=p).exclude(user=world.staff),
+        status="failed",
+        last_error="SMTP 550",
     )
     page = client.get("/").content.decode()
     assert "2 条提醒发送失败" in page

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
+from django.db.models import QuerySet
+
 from committees.workcalendar import WorkCalendar
+from cppcc.db import set_local
 from members.models import User
 from members.roles import Role
 from proposals.models import Reminder
@@ -52,3 +56,12 @@ def days(start: datetime.date, end: datetime.date):
     while day <= end:
         yield day
         day += datetime.timedelta(days=1)
+
+
+def stage(reminders: QuerySet[Reminder], **fields) -> int:
+    """Put delivered reminders into the state a test needs (failed, retried…). Test data:
+    the audit trigger that keeps delivered reminders is told this transaction stages a
+    world, as ``seed_demo --reset`` does."""
+    with transaction.atomic():
+        set_local("cppcc.erase_world")
+        return reminders.update(**fields)
