@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.close_expired_feedback_windows",
         "schedule": crontab(hour=1, minute=0),
     },
+    "fail-stalled-exports": {
+        "task": "proposals.exports.tasks.fail_stalled_exports",
+        "schedule": 300.0,
+    },
     "purge-old-exports": {
         "task": "proposals.exports.tasks.purge_old_exports",
         "schedule": crontab(hour=2, minute=0),
@@ -217,6 +221,8 @@ EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 200)
 # one user may have this many queued or running at once.
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
 EXPORT_MAX_ACTIVE_PER_USER = env_int("EXPORT_MAX_ACTIVE_PER_USER", 3)
+# A queued or running export with no progress for this long lost its worker: it is failed.
+EXPORT_STALL_MINUTES = env_int("EXPORT_STALL_MINUTES", 30)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

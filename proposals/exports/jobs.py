@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.utils import timezone
@@ -54,6 +54,7 @@ DEFAULT_INLINE_LIMIT = 500
 DEFAULT_CHUNK_SIZE = 200
 DEFAULT_KEEP_DAYS = 7
 DEFAULT_MAX_ACTIVE = 3
+DEFAULT_STALL_MINUTES = 30
 # A job queued or running for longer than this is taken as stuck (its worker died
 # before acks_late could hand it on) and no longer counts against the user's limit.
 ACTIVE_WINDOW = datetime.timedelta(hours=1)
@@ -73,6 +74,12 @@ def chunk_size() -> int:
 def keep_days() -> int:
     """Export files are deleted this many days after they were asked for (EXPORT_KEEP_DAYS)."""
     return max(1, int(getattr(settings, "EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS)))
+
+
+def stall_minutes() -> int:
+    """A queued or running job with no progress for this long has lost its worker
+    (EXPORT_STALL_MINUTES): it is failed, with a message, and may be asked for again."""
+    return max(1, int(getattr(settings, "EXPORT_STALL_MINUTES", DEFAULT_STALL_MINUTES)))
 
 
 def max_active() -> int:
@@ -242,8 +249,9 @@ def queue_failed(job_id: int, exc: Exception) -> None:
 
 
 def _update(job_id: int, **fields) -> None:
-    """One committed UPDATE (outside any transaction), so readers see it at once."""
-    ExportJob.objects.filter(pk=job_id).update(**fields)
+    """One committed UPDATE (outside any transaction), so readers see it at once; it is
+    also the job's heartbeat."""
+    ExportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now(), **fields)
 
 
 def _finish(job_id: int, status: str, **fields) -> None:
@@ -314,6 +322,28 @@ def finished_file(job: ExportJob) -> tuple[FieldFile, str, str]:
     export = EXPORTS.get(job.kind)
     content_type = export.content_type if export else "application/octet-stream"
     return job.file, job.filename or "export", content_type
+
+
+# ---- stalled jobs ---------------------------------------------------------------------------
+
+
+def fail_stalled_exports(now: datetime.datetime | None = None) -> int:
+    """Fail the queued or running jobs that have shown no progress for
+    ``stall_minutes()``: their worker died (or the task was lost), and "生成中" forever
+    would keep the user waiting and count against their limit. A task redelivered later
+    finds the job failed and leaves it (``run_job``)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=stall_minutes())
+    stalled = ExportJob.objects.filter(
+        status__in=(ExportJob.Status.PENDING, ExportJob.Status.RUNNING)
+    ).filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    count = stalled.update(
+        status=ExportJob.Status.FAILED,
+        finished_at=now or timezone.now(),
+        error=_("导出中断（后台进程可能已重启），请重新导出。"),
+    )
+    if count:
+        logger.warning("failed %s export jobs stalled since %s", count, cutoff)
+    return count
 
 
 # ---- retention ------------------------------------------------------------------------------

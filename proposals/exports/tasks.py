@@ -15,6 +15,12 @@ def build_export(job_id: int) -> str:
 
 
 @shared_task(ignore_result=True)
+def fail_stalled_exports() -> int:
+    """Every few minutes (beat): fail jobs whose worker died (EXPORT_STALL_MINUTES)."""
+    return jobs.fail_stalled_exports()
+
+
+@shared_task(ignore_result=True)
 def purge_old_exports() -> int:
     """Daily (beat): delete export jobs and files older than EXPORT_KEEP_DAYS."""
     return jobs.purge_old_exports()

@@ -42,6 +42,9 @@ class ExportJob(models.Model):
     error = models.CharField(_("错误信息"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Touched by every progress write: a queued or running job silent for too long lost
+    # its worker (``proposals.exports.jobs.fail_stalled_exports``).
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导出任务")

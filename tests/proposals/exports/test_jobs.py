@@ -340,3 +340,25 @@ def test_the_purge_runs_nightly_from_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["purge-old-exports"]
     assert entry["task"] == "proposals.exports.tasks.purge_old_exports"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {0})
+
+
+def test_a_job_whose_worker_died_ends_failed_and_frees_the_user(client, world, fixed_clock):
+    running = ExportJob.objects.create(user=world.staff, kind="proposals", status="running")
+    jobs._update(running.pk, done=200, total=1000)  # progress, then the worker dies
+    queued = ExportJob.objects.create(user=world.staff, kind="proposals")  # never picked up
+    fixed_clock.shift(datetime.timedelta(minutes=20))
+    fresh = ExportJob.objects.create(user=world.staff, kind="proposals")
+    assert jobs.fail_stalled_exports() == 0  # 20 minutes of silence is not yet a death
+    fixed_clock.shift(datetime.timedelta(minutes=15))
+    jobs._update(fresh.pk, status="running", total=10, done=0)  # alive: it just started
+    assert jobs.fail_stalled_exports() == 2
+    for job in (running, queued):
+        job.refresh_from_db()
+        assert (job.status, job.finished_at is not None) == ("failed", True)
+    fresh.refresh_from_db()
+    assert fresh.status == "running"
+    client.force_login(world.staff)
+    state = client.get(f"/exports/jobs/{running.pk}/status").json()
+    assert state["status"] == "failed" and "导出中断" in state["error"]
+    # A redelivered task finds the job failed and leaves it alone.
+    assert jobs.run_job(running.pk) == "failed"
