@@ -6,25 +6,15 @@ given, because the reset deletes every committee, proposal and committee user.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cppcc.cli import parse_day
 from demo.figures import MIN_TODAY
 from demo.logins import login_table
 from demo.world import build_world, reset_world, world_exists
-
-
-def parse_day(value: str | datetime.date | None) -> datetime.date | None:
-    """``--today`` from the command line (a string) or from ``call_command`` (either)."""
-    if value is None or isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--today 须为 YYYY-MM-DD 格式的日期：{value}") from exc
 
 
 class Command(BaseCommand):

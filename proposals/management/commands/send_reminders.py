@@ -6,24 +6,15 @@ demo) or for catching up by hand: record today's reminders and deliver them now.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from cppcc.cli import parse_day
 from proposals.models import Reminder
 from proposals.reminders.delivery import deliver_many
 from proposals.reminders.sweep import sweep
-
-
-def parse_day(value: str | None) -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--today 应为 YYYY-MM-DD 格式的日期，收到的是 {value!r}。") from exc
 
 
 class Command(BaseCommand):
