@@ -87,6 +87,9 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
+# A persistent connection is checked before it is reused: after a database restart the
+# workers reconnect by themselves (no gunicorn or Celery restart).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Filing locks rows; on SQLite the whole database is locked instead, so wait for it.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}

@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from cppcc.views import home
 
+# A lost database connection is a 503 with Retry-After, not a 500 (cppcc/outage.py).
+handler500 = "cppcc.outage.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
