@@ -56,10 +56,19 @@ def test_a_broker_outage_degrades_but_keeps_serving(client, settings):
 @pytest.mark.django_db
 def test_pending_migrations_mean_not_ready(client, settings, monkeypatch):
     settings.REDIS_URL = ""
+    monkeypatch.setattr(health, "_migrated", False)
     monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: ["0099"])
     response = client.get("/readyz")
     assert response.status_code == 503 and response["Retry-After"] == "10"
     assert json.loads(response.content)["database"] == "migrations pending"
+
+
+@pytest.mark.django_db
+def test_once_migrated_a_probe_is_one_query(client, settings, django_assert_num_queries):
+    settings.REDIS_URL = ""
+    client.get("/readyz")
+    with django_assert_num_queries(1):
+        assert client.get("/readyz").status_code == 200
 
 
 def test_an_unreachable_database_means_not_ready(client, settings, monkeypatch):
