@@ -34,8 +34,12 @@ logger = logging.getLogger("cppcc.jobs")
 
 def send(name: str, *args: Any) -> None:
     """Publish once, without kombu's retries: an unreachable broker fails within the
-    broker timeouts (``REDIS_TIMEOUT_SECONDS``), it does not hang the caller."""
-    task(name).apply_async(args, retry=False)
+    broker timeouts (``REDIS_TIMEOUT_SECONDS``), it does not hang the caller.
+
+    Nobody waits for a hand-over's result (its outcome is in the outbox row), so none is
+    kept: otherwise the result backend subscribes to it at once, and with Redis down that
+    retries for about 19 s before the request may go on."""
+    task(name).apply_async(args, retry=False, ignore_result=True)
 
 
 def after_commit(

@@ -192,7 +192,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.deliver_due_reminders",
         "schedule": float(env_int("REMINDER_RETRY_SECONDS", 600)),
     },
-    # Notification e-mails whose hand-over failed while the broker was down.
+    # Notification e-mails whose hand-over failed while the broker was down (those at
+    # least EMAIL_RECOVERY_AFTER_SECONDS old: the first hand-over follows the commit).
     "email-pending-notifications": {
         "task": "proposals.tasks.email_pending_notifications",
         "schedule": float(env_int("REMINDER_RETRY_SECONDS", 600)),
@@ -227,6 +228,7 @@ EXPORT_MAX_ACTIVE_PER_USER = env_int("EXPORT_MAX_ACTIVE_PER_USER", 3)
 # A queued or running export with no progress for this long lost its worker: it is failed.
 EXPORT_STALL_MINUTES = env_int("EXPORT_STALL_MINUTES", 30)
 
+EMAIL_RECOVERY_AFTER_SECONDS = env_int("EMAIL_RECOVERY_AFTER_SECONDS", 120)
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -238,6 +240,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "") or None  # with the file-based EMAIL_BACKEND
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "提案系统 <noreply@localhost>")
 
 REST_FRAMEWORK = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -13,10 +14,7 @@ from proposals.models import Notification
 from proposals.reminders import delivery, sweep
 from proposals.services import feedback
 
-# Notifications still waiting for their e-mail are handed over again by the recovery
-# task once they are this old (the first hand-over goes right after the commit) …
-EMAIL_RECOVERY_AFTER = datetime.timedelta(minutes=2)
-# … and no more once they are this old: a day-old notice is read in the app, not mailed.
+# Notification e-mails are recovered for a day, no longer: an older notice is read in the app.
 EMAIL_RECOVERY_WITHIN = datetime.timedelta(days=1)
 
 
@@ -59,10 +57,12 @@ def email_pending_notifications() -> int:
     """The recovery of notification e-mails whose hand-over failed (broker down): those
     written a while ago, within a day, to a user with an address, still not e-mailed."""
     now = timezone.now()
+    # Not before the first hand-over (right after the commit) has had its chance.
+    after = datetime.timedelta(seconds=settings.EMAIL_RECOVERY_AFTER_SECONDS)
     ids = list(
         Notification.objects.filter(
             emailed_at__isnull=True,
-            created_at__lte=now - EMAIL_RECOVERY_AFTER,
+            created_at__lte=now - after,
             created_at__gte=now - EMAIL_RECOVERY_WITHIN,
         )
         .exclude(user__email="")

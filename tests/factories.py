@@ -12,6 +12,8 @@ from committees.models import Committee, HandlingUnit, Organization, Sector, Ses
 from members.models import Member, User
 from members.roles import Role
 
+PASSWORD = "pw-test-123"  # every factory-made user's
+
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -69,7 +71,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.django.Password("pw-test-123")
+    password = factory.django.Password(PASSWORD)
     committee = factory.SubFactory(CommitteeFactory)
 
     @factory.post_generation

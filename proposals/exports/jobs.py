@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
@@ -296,6 +296,10 @@ def run_job(job_id: int) -> str:
         written = progress.done  # the final count, should rows have changed meanwhile
         _finish(job.pk, ExportJob.Status.DONE, file=job.file.name, done=written, total=written)
         return ExportJob.Status.DONE
+    except (OperationalError, InterfaceError):
+        # The database went away: the task is retried (cppcc.celery.Task) and starts over;
+        # should every retry fail, the stall check fails the job.
+        raise
     except Exception as exc:  # any failure ends the job with a message, never a 500
         logger.exception("export job %s failed", job_id)
         _finish(job.pk, ExportJob.Status.FAILED, error=failure_message(exc))

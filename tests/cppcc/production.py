@@ -4,14 +4,25 @@ machine's PostgreSQL and Redis."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 import shlex
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+import requests
 import yaml
+
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -82,3 +93,146 @@ def build_step() -> list[str]:
 def service_command(name: str) -> list[str]:
     """A compose service's command, as argv."""
     return shlex.split(compose()["services"][name]["command"])
+
+
+# What nginx adds in front of the app (BEHIND_PROXY=1, HTTPS=1 in .env.example).
+PROXY = {"X-Forwarded-Proto": "https"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def postgres(sql: str, database: str = "postgres") -> list[tuple]:
+    """Run ``sql`` on this machine's PostgreSQL directly (never through a relay)."""
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{database}", autocommit=True) as c:
+        cursor = c.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+@dataclass
+class Deployment:
+    """A running web service and the world seeded into it."""
+
+    base: str
+    world: dict
+    log: Path
+    web: subprocess.Popen
+
+    def get(
+        self, path: str, session: requests.Session | None = None, headers: dict | None = None
+    ) -> requests.Response:
+        return (session or requests).get(
+            self.base + path,
+            headers={**PROXY, **(headers or {})},
+            allow_redirects=False,
+            timeout=30,
+        )
+
+    def api_session(self, username: str) -> requests.Session:
+        token = requests.post(
+            self.base + "/api/v1/auth/token/",
+            json={"username": username, "password": PASSWORD},
+            headers=PROXY,
+            timeout=30,
+        )
+        assert token.status_code == 200, token.text
+        session = requests.Session()
+        session.headers.update(PROXY)
+        session.headers["Authorization"] = f"Token {token.json()['token']}"
+        return session
+
+    def html_session(self, username: str) -> requests.Session:
+        """Signed in through the login form, as a browser behind the HTTPS proxy is.
+
+        The cookies are Secure, which ``requests`` keeps from plain http: they are sent
+        by hand, with the Referer that Django's CSRF check asks of an HTTPS request."""
+        form = self.get("/accounts/login/")
+        assert form.status_code == 200, form.text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        assert token, form.text
+        session = requests.Session()
+        session.headers.update(PROXY)
+        session.headers["Referer"] = self.base.replace("http://", "https://") + "/accounts/login/"
+        cookies = {"csrftoken": form.cookies["csrftoken"]}
+        session.headers["Cookie"] = _cookie_header(cookies)
+        answer = session.post(
+            self.base + "/accounts/login/",
+            data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1]},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert answer.status_code == 302 and answer.headers["Location"] == "/", answer.text
+        cookies.update(answer.cookies.get_dict())
+        session.headers["Cookie"] = _cookie_header(cookies)
+        return session
+
+
+def _cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    """A long-running service command, output to ``log``; terminated at the end."""
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def database(name: str) -> Iterator[str]:
+    """A fresh, empty database on this machine's PostgreSQL, dropped afterwards."""
+    postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    postgres(f"CREATE DATABASE {name}")
+    try:
+        yield name
+    finally:
+        postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def deployed(env: dict[str, str], folder: Path, seed: str, **seed_env: str) -> Iterator[Deployment]:
+    """The web service as compose runs it (build step, then migrate and gunicorn on
+    ``GUNICORN_BIND``), with the world ``seed`` (a ``module:function`` of tests.cppcc that
+    prints one JSON line) written by ``manage.py shell`` under ``env`` and ``seed_env``."""
+    manage(*build_step(), env=env)
+    base = "http://localhost:" + env["GUNICORN_BIND"].rpartition(":")[2]
+    log = folder / "web.log"
+    with running(service_command("web"), env, log) as web:
+        wait_until_up(base, web, log)
+        module, _, function = seed.partition(":")
+        seeded = manage(
+            "shell",
+            "-c",
+            f"from tests.cppcc.{module} import {function}; {function}()",
+            env={**env, **seed_env},
+        )
+        world = json.loads(seeded.stdout.strip().splitlines()[-1])
+        yield Deployment(base, world, log, web)
+
+
+def wait_until_up(base: str, web: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert web.poll() is None, f"the web command stopped:\n{log.read_text()}"
+        try:
+            if requests.get(base + "/accounts/login/", headers=PROXY, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"gunicorn did not answer within 120 s:\n{log.read_text()}")

@@ -37,3 +37,19 @@ def build() -> None:
             }
         )
     )
+
+
+def build_people() -> None:
+    """A committee with its people, and nothing in progress (nothing left to e-mail)."""
+    w = World.build()
+    print(
+        json.dumps(
+            {
+                "member": w.member.user.username,
+                "cosigner": w.cosigner.user.username,
+                "cosigner_member": w.cosigner.pk,
+                "cosigner_email": w.cosigner.user.email,
+                "staff": w.staff.username,
+            }
+        )
+    )

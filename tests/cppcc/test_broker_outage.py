@@ -25,7 +25,8 @@ def broker_down():
     previous = current_app._get_current_object()
     down = Celery("cppcc-broker-down")
     down.config_from_object("django.conf:settings", namespace="CELERY")
-    down.conf.broker_url, down.conf.task_always_eager = CLOSED_PORT, False
+    down.conf.broker_url = down.conf.result_backend = CLOSED_PORT
+    down.conf.task_always_eager = False
     down.set_current()
     yield down
     previous.set_current()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from celery.schedules import crontab
 from django.conf import settings
+from django.db import OperationalError
 
-from cppcc.celery import app
+from cppcc.celery import Task, app
 
 
 def test_broker_and_results_come_from_redis_url():
@@ -29,3 +30,13 @@ def test_the_reminder_sweep_runs_every_morning_in_china_time():
     assert isinstance(entry, crontab)
     assert entry.hour == {8} and entry.minute == {30}
     assert app.conf.timezone == "Asia/Shanghai"
+
+
+def test_every_task_is_retried_when_it_loses_the_database():
+    """tests/cppcc/test_faults.py shows it with a worker and a cut connection."""
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if not name.startswith("celery.")]
+    assert len(ours) >= 8
+    for task in ours:
+        assert isinstance(task, Task) and OperationalError in task.autoretry_for, task.name
+        assert hasattr(task, "_orig_run"), task.name  # celery's retry wrapper is installed

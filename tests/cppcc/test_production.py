@@ -6,121 +6,46 @@ the CSP, and private files only for those who may see them."""
 
 from __future__ import annotations
 
-import json
 import re
-import socket
-import subprocess
-import time
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 from urllib.parse import quote
 
-import psycopg
 import pytest
 import requests
 from django.conf import settings
 
 from tests.chromium import SCREENSHOTS
-from tests.cppcc.production import ROOT, build_step, manage, production_env, service_command
+from tests.cppcc.production import (
+    PROXY,
+    Deployment,
+    database,
+    deployed,
+    free_port,
+    production_env,
+)
+from tests.factories import PASSWORD
 
-PASSWORD = "pw-test-123"
-# What nginx adds in front of the app (BEHIND_PROXY=1, HTTPS=1 in .env.example).
-PROXY = {"X-Forwarded-Proto": "https"}
 LONG_CACHE = "max-age=315360000"
 
 
-@dataclass
-class Deployment:
-    base: str
-    world: dict
-    log: Path
-
-    def get(
-        self, path: str, session: requests.Session | None = None, headers: dict | None = None
-    ) -> requests.Response:
-        return (session or requests).get(
-            self.base + path,
-            headers={**PROXY, **(headers or {})},
-            allow_redirects=False,
-            timeout=30,
-        )
-
-    def api_session(self, username: str) -> requests.Session:
-        token = requests.post(
-            self.base + "/api/v1/auth/token/",
-            json={"username": username, "password": PASSWORD},
-            headers=PROXY,
-            timeout=30,
-        )
-        assert token.status_code == 200, token.text
-        session = requests.Session()
-        session.headers["Authorization"] = f"Token {token.json()['token']}"
-        return session
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def postgres(sql: str) -> None:
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(sql)
-
-
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory) -> Deployment:
+def deployment(tmp_path_factory) -> Iterator[Deployment]:
     # Named after this run's database, so two runs with different DATABASE_URLs never meet.
     name = f"{settings.DATABASES['default']['NAME']}_production_shape"
-    postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    postgres(f"CREATE DATABASE {name}")
     folder = tmp_path_factory.mktemp("production")
     port = free_port()
-    env = production_env(
-        f"postgres://postgres@127.0.0.1:5432/{name}",
-        STATIC_ROOT=str(folder / "static"),
-        MEDIA_ROOT=str(folder / "media"),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="2",
-        # The test's browser speaks plain http to gunicorn while PROXY says https.
-        CSRF_TRUSTED_ORIGINS=f"http://localhost:{port}",
-    )
-    manage(*build_step(), env=env)
-    log = folder / "web.log"
-    with log.open("w") as out:
-        web = subprocess.Popen(
-            service_command("web"),
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    with database(name):
+        env = production_env(
+            f"postgres://postgres@127.0.0.1:5432/{name}",
+            STATIC_ROOT=str(folder / "static"),
+            MEDIA_ROOT=str(folder / "media"),
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            GUNICORN_WORKERS="2",
+            # The test's browser speaks plain http to gunicorn while PROXY says https.
+            CSRF_TRUSTED_ORIGINS=f"http://localhost:{port}",
         )
-    base = f"http://localhost:{port}"
-    try:
-        wait_until_up(base, web, log)
-        seeded = manage(
-            "shell", "-c", "from tests.cppcc.production_world import build; build()", env=env
-        )
-        yield Deployment(base, json.loads(seeded.stdout.strip().splitlines()[-1]), log)
-    finally:
-        web.terminate()
-        web.wait(timeout=30)
-        postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def wait_until_up(base: str, web: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert web.poll() is None, f"the web command stopped:\n{log.read_text()}"
-        try:
-            if requests.get(base + "/accounts/login/", headers=PROXY, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"gunicorn did not answer within 120 s:\n{log.read_text()}")
+        with deployed(env, folder, "production_world:build") as running_deployment:
+            yield running_deployment
 
 
 def test_static_files_are_served_hashed_compressed_and_cached(deployment):

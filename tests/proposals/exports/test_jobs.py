@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from cppcc import jobs as background
@@ -208,6 +209,22 @@ def test_a_failing_build_ends_failed_with_a_message(
     page = client.get(f"/exports/jobs/{job.pk}/")
     assert page.status_code == 200 and job.error in page.content.decode()
     assert client.get(f"/exports/jobs/{job.pk}/download").status_code == 404
+
+
+def test_a_lost_database_connection_leaves_the_job_to_the_task_retry(world, monkeypatch):
+    """Not failed with a message: the task is retried (cppcc.celery.Task) and starts over."""
+    job = jobs.start_export(world.staff, "compilation", {"session": [str(world.session.pk)]})
+
+    def lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(jobs, "get_export", lost)
+    with pytest.raises(OperationalError):
+        jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "pending" and job.error == ""
+    monkeypatch.undo()
+    assert jobs.run_job(job.pk) == "done"
 
 
 def test_an_unreachable_broker_fails_the_job_not_the_request(
