@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The installation's own commands (backup, restore, purge_old_records).
+    "cppcc",
     "committees",
     "members",
     "proposals",

@@ -85,8 +85,8 @@ def manage(*args: str, env: dict[str, str], check: bool = True) -> subprocess.Co
 def build_step() -> list[str]:
     """The image's build-time command after installing: collectstatic, as compose runs it."""
     dockerfile = compose()["x-app"]["build"]["dockerfile_inline"]
-    run = next(line for line in dockerfile.splitlines() if line.strip().startswith("RUN"))
-    assert "python manage.py collectstatic --noinput" in run
+    run = next(line for line in dockerfile.splitlines() if "pip install" in line)
+    assert run.strip().startswith("RUN") and "python manage.py collectstatic --noinput" in run
     return ["collectstatic", "--noinput"]
 
 
