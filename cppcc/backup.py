@@ -89,12 +89,11 @@ class Database:
             raise BackupError(f"{command[0]} 失败：{done.stderr.strip()[-2000:]}")
 
 
-def media_root() -> Path:
+def media_root() -> Path | None:
+    """MEDIA_ROOT, or None when the files live in an object store (``FILE_STORAGE=s3``):
+    those are kept by the store's own versioning or replication, not copied here."""
     if not isinstance(default_storage, FileSystemStorage):
-        raise BackupError(
-            "上传文件保存在对象存储中（FILE_STORAGE），请用存储服务自身的版本与备份功能；"
-            "本命令只备份本地 MEDIA_ROOT。"
-        )
+        return None
     return Path(settings.MEDIA_ROOT)
 
 
@@ -158,7 +157,7 @@ def create(destination: Path, now: datetime.datetime | None = None) -> Path:
                     f"--dbname={database.conninfo}",
                 )
                 counted = tables(cursor)
-        files = _copy_media(source, folder / MEDIA)
+        files = _copy_media(source, folder / MEDIA) if source else {}
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # never leave half a backup behind
         raise
@@ -166,6 +165,7 @@ def create(destination: Path, now: datetime.datetime | None = None) -> Path:
         "format": FORMAT,
         "created_at": now.isoformat(),
         "postgresql": server_version,
+        "media": "MEDIA_ROOT" if source else "object storage (FILE_STORAGE)",
         "files": {DUMP: _describe(folder / DUMP), **files},
         "tables": counted,
     }
@@ -227,7 +227,11 @@ def restore(folder: Path) -> dict:
         ).fetchone()[0]
     if existing:
         raise BackupError(f"目标数据库不是空库（已有 {existing} 张表）：请恢复到新建的空数据库。")
-    if target.exists() and any(target.iterdir()):
+    if target is None and any(True for _ in _media_files(manifest)):
+        raise BackupError(
+            "备份含上传文件，但当前配置把文件存放在对象存储中：请用 FILE_STORAGE=local 恢复。"
+        )
+    if target is not None and target.exists() and any(target.iterdir()):
         raise BackupError(f"目标文件目录 {target} 不是空的：请恢复到新的空目录（MEDIA_ROOT）。")
     database.run(
         "pg_restore",
@@ -246,7 +250,7 @@ def restore(folder: Path) -> dict:
     return manifest
 
 
-def _check_restored(database: Database, target: Path, manifest: dict) -> None:
+def _check_restored(database: Database, target: Path | None, manifest: dict) -> None:
     with database.connect() as conn, conn.cursor() as cursor:
         restored = tables(cursor)
     if restored != manifest["tables"]:

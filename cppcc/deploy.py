@@ -96,3 +96,18 @@ def content_security_policy() -> dict:
             "frame-ancestors": [none],
         }
     }
+
+
+def keep_days(name: str, default: int, minimum: int = 1) -> int | None:
+    """A retention period from the variable ``name``: days, or None (``0``: kept for
+    ever). Below ``minimum`` the app refuses to start: a shorter period would delete
+    what is still in use (a reminder's key stops a second reminder for the same day)."""
+    value = env(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} 应为天数（整数，0 表示永久保留），收到 {value!r}。")
+    days = int(value)
+    if days == 0:
+        return None
+    if days < minimum:
+        raise ImproperlyConfigured(f"{name} 至少为 {minimum} 天（0 表示永久保留），收到 {days}。")
+    return days

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-from cppcc.deploy import content_security_policy, file_storage, secret_key
+from cppcc.deploy import content_security_policy, file_storage, keep_days, secret_key
 from cppcc.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -183,6 +183,7 @@ CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for another
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 _SWEEP_HOUR, _SWEEP_MINUTE = (int(x) for x in env("REMINDER_SWEEP_AT", "08:30").split(":"))
+_PURGE_HOUR, _PURGE_MINUTE = (int(x) for x in env("RETENTION_PURGE_AT", "03:00").split(":"))
 CELERY_BEAT_SCHEDULE = {
     # Record today's reminders (the sweep does nothing on a day off).
     "sweep-reminders": {
@@ -208,9 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.exports.tasks.fail_stalled_exports",
         "schedule": 300.0,
     },
-    "purge-old-exports": {
-        "task": "proposals.exports.tasks.purge_old_exports",
-        "schedule": crontab(hour=2, minute=0),
+    # Retention: old notifications, reminders, export files and login records (below).
+    "purge-old-records": {
+        "task": "cppcc.tasks.purge_old_records",
+        "schedule": crontab(hour=_PURGE_HOUR, minute=_PURGE_MINUTE),
     },
 }
 
@@ -229,6 +231,15 @@ EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
 EXPORT_MAX_ACTIVE_PER_USER = env_int("EXPORT_MAX_ACTIVE_PER_USER", 3)
 # A queued or running export with no progress for this long lost its worker: it is failed.
 EXPORT_STALL_MINUTES = env_int("EXPORT_STALL_MINUTES", 30)
+
+# Retention (cppcc/retention.py, docs/operations.md): each night at RETENTION_PURGE_AT
+# what is older than this many days is deleted (0: kept for ever). The audit trail, the
+# proposals and everything that belongs to them are never purged.
+RETENTION_DAYS = {
+    "notifications": keep_days("KEEP_NOTIFICATIONS_DAYS", 365),
+    "reminders": keep_days("KEEP_REMINDERS_DAYS", 730, minimum=30),
+    "login_records": keep_days("KEEP_LOGIN_RECORDS_DAYS", 180),
+}
 
 EMAIL_RECOVERY_AFTER_SECONDS = env_int("EMAIL_RECOVERY_AFTER_SECONDS", 120)
 EMAIL_BACKEND = env(

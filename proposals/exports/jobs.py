@@ -353,19 +353,20 @@ def fail_stalled_exports(now: datetime.datetime | None = None) -> int:
 # ---- retention ------------------------------------------------------------------------------
 
 
-def purge_old_exports(now: datetime.datetime | None = None) -> int:
-    """Delete jobs asked for more than ``keep_days()`` ago, and their files; returns how
-    many. Exports copy personal data (names, phones, opinions): they are not kept
-    forever in MEDIA_ROOT. A file is deleted only after its row is gone for good."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days())
-    old = ExportJob.objects.filter(created_at__lt=cutoff)
+def delete_jobs(ids: list[int]) -> int:
+    """Delete these jobs and their files (the retention purge, ``cppcc.retention``, after
+    ``keep_days()``): exports copy personal data (names, phones, opinions) and are not
+    kept for ever in MEDIA_ROOT. A file goes only once its row is gone for good; a job
+    locked by its worker right now is left for the next night."""
     with transaction.atomic():
-        doomed = list(old.select_for_update(skip_locked=True).values_list("pk", "file"))
+        doomed = list(
+            ExportJob.objects.filter(pk__in=ids)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "file")
+        )
         ExportJob.objects.filter(pk__in=[pk for pk, _name in doomed]).delete()
         names = [name for _pk, name in doomed if name]
         transaction.on_commit(partial(_delete_files, names))
-    if doomed:
-        logger.info("purged %s export jobs older than %s", len(doomed), cutoff)
     return len(doomed)
 
 

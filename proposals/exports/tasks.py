@@ -1,5 +1,5 @@
-"""Celery tasks of the exports: build one ``ExportJob``, purge old ones (see
-``proposals.exports.jobs``)."""
+"""Celery tasks of the exports: build one ``ExportJob``, fail stalled ones (see
+``proposals.exports.jobs``; old ones are purged by ``cppcc.retention``)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,3 @@ def build_export(job_id: int) -> str:
 def fail_stalled_exports() -> int:
     """Every few minutes (beat): fail jobs whose worker died (EXPORT_STALL_MINUTES)."""
     return jobs.fail_stalled_exports()
-
-
-@shared_task(ignore_result=True)
-def purge_old_exports() -> int:
-    """Daily (beat): delete export jobs and files older than EXPORT_KEEP_DAYS."""
-    return jobs.purge_old_exports()

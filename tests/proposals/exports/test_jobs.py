@@ -15,9 +15,9 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from cppcc import jobs as background
+from cppcc import retention
 from proposals.exports import jobs
 from proposals.exports.sources import ExportParamsError
-from proposals.exports.tasks import purge_old_exports
 from proposals.models import ExportJob
 from tests import flows
 from tests.factories import World
@@ -346,17 +346,16 @@ def test_old_exports_and_their_files_are_purged(
     eight_days_ago = timezone.now() - datetime.timedelta(days=8)
     ExportJob.objects.filter(pk=old.pk).update(created_at=eight_days_ago)
     with django_capture_on_commit_callbacks(execute=True):
-        assert purge_old_exports() == 1
+        assert purged_exports() == 1
     assert not ExportJob.objects.filter(pk=old.pk).exists() and not old_path.exists()
     assert ExportJob.objects.filter(pk=recent.pk).exists() and recent_path.exists()
     assert client.get(f"/exports/jobs/{old.pk}/download").status_code == 404
-    assert purge_old_exports() == 0
+    assert purged_exports() == 0
 
 
-def test_the_purge_runs_nightly_from_beat(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["purge-old-exports"]
-    assert entry["task"] == "proposals.exports.tasks.purge_old_exports"
-    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {0})
+def purged_exports() -> int:
+    """What tonight's retention purge (cppcc.retention) deletes of the exports."""
+    return next(line.count for line in retention.purge() if line.kind.name == "exports")
 
 
 def test_a_job_whose_worker_died_ends_failed_and_frees_the_user(client, world, fixed_clock):
