@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cppcc.views import home
+from cppcc.views import home, todo_count
 
 # A lost database connection is a 503 with Retry-After, not a 500 (cppcc/outage.py).
 handler500 = "cppcc.outage.server_error"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("todo-count/", todo_count, name="todo_count"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Committee, CommitteeEvent, RuleSet
 from committees.rules import rules_for
-from committees.workcalendar import Stretch, WorkCalendar
+from committees.workcalendar import Calendars, Stretch, WorkCalendar
 from cppcc.errors import DomainError
 from proposals.choices import DeadlineKind
 from proposals.domain import events
@@ -183,3 +183,9 @@ def recompute_open_deadlines(
         data={"moved": [d.pk for d, _prev in moved]},
     )
     return moved
+
+
+def workdays_late(calendars: Calendars, committee_id: int, due: datetime.date) -> int:
+    """Working days from a past due date to today (0 when it is not past): what the
+    overdue board and the work centre show, as the reminders count "逾期N个工作日"."""
+    return max(0, -calendars.offset(committee_id, due))

@@ -8,11 +8,11 @@ page, the API and its Excel export.
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 
 from proposals.choices import AssignmentStatus
 from proposals.domain import groups
-from proposals.filters import AssignmentFilterSet
+from proposals.filters import AssignmentFilterSet, overdue_deadlines
 from proposals.models import (
     Assignment,
     Cosigner,
@@ -114,6 +114,17 @@ def assignment_list(user) -> QuerySet[Assignment]:
             Prefetch("proposal__assignments", queryset=Assignment.objects.select_related("unit")),
             "proposal__deadlines",
         )
+    )
+
+
+def overdue_assignments(user) -> QuerySet[Assignment]:
+    """Assignments with an open handling deadline already past, each annotated with
+    ``late_since`` (its earliest such deadline): the overdue board and the work centre."""
+    late = overdue_deadlines(assignment=OuterRef("pk")).order_by("due_date")
+    return (
+        assignment_list(user)
+        .filter(Exists(late))
+        .annotate(late_since=Subquery(late.values("due_date")[:1]))
     )
 
 

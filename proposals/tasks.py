@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from committees.workcalendar import Calendars
 from proposals.models import Notification
 from proposals.reminders import delivery, sweep
 from proposals.services import feedback
@@ -101,5 +102,5 @@ def deliver_reminders(ids: list[int]) -> dict[str, int]:
 @shared_task
 def deliver_due_reminders() -> int:
     """Every few minutes: retries that are due, and rows a crash left pending."""
-    calendars = sweep.Calendars(timezone.localdate())
+    calendars = Calendars(timezone.localdate())
     return sweep.hand_over_pending(timezone.now(), calendars, sweep.enqueue_delivery)

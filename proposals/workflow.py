@@ -266,6 +266,7 @@ ACTIONS: tuple[Action, ...] = (
         records="沟通类型、方式、日期、内容",
         on_assignment=True,
         assignment_statuses=_a(AS.ACCEPTED, AS.OPINION_GIVEN, AS.REPLIED),
+        todo_for=(),
     ),
     Action(
         "give_opinion",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import cache
 
 from tests.factories import World
 
@@ -66,6 +67,13 @@ FIXED_NOW = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shangha
 def fixed_clock():
     with time_machine.travel(FIXED_NOW, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """No test sees what an earlier one cached (a to-do badge kept for a minute, a
+    throttle count): ids repeat from one test database to the next."""
+    cache.clear()
 
 
 @pytest.fixture

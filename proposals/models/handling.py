@@ -23,6 +23,14 @@ from proposals.choices import (
 from proposals.models.proposals import USER, Proposal
 from proposals.visibility import AssignmentQuerySet
 
+# The lead unit first wherever assignments are listed, then separate units, then co-units,
+# each in the order they were assigned.
+LEAD_FIRST = models.Case(
+    models.When(role=UnitRole.LEAD, then=models.Value(0)),
+    models.When(role=UnitRole.SEPARATE, then=models.Value(1)),
+    default=models.Value(2),
+)
+
 
 class Assignment(models.Model):
     """交办: one handling unit's part in one proposal."""
@@ -59,7 +67,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("交办")
         verbose_name_plural = _("交办")
-        ordering = ["proposal", "role", "id"]
+        ordering = ["proposal_id", LEAD_FIRST, "id"]
         indexes = [models.Index(fields=["unit", "status"])]
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from committees.workcalendar import WorkCalendar
+from committees.workcalendar import Calendars
 from cppcc import jobs
 from members.models import User
 from members.roles import Role
@@ -56,37 +56,6 @@ class SweepResult:
     dispatched: int = 0  # ids handed to delivery (new ones and leftovers)
     leftovers: int = 0  # pending rows from earlier sweeps, handed over again
     days_off: list[int] = field(default_factory=list)  # committees resting today
-
-
-class Calendars:
-    """Each committee's calendar, and memoised working-day offsets from ``today``."""
-
-    def __init__(self, today: datetime.date):
-        self.today = today
-        self._calendars: dict[int, WorkCalendar] = {}
-        self._workday: dict[int, bool] = {}
-        self._offsets: dict[tuple[int, datetime.date], int] = {}
-
-    def get(self, committee_id: int) -> WorkCalendar:
-        if committee_id not in self._calendars:
-            self._calendars[committee_id] = WorkCalendar.for_committee(committee_id)
-        return self._calendars[committee_id]
-
-    def is_workday(self, committee_id: int) -> bool:
-        if committee_id not in self._workday:
-            self._workday[committee_id] = self.get(committee_id).is_workday(self.today)
-        return self._workday[committee_id]
-
-    def days_off(self) -> list[int]:
-        """Committees looked at so far for which today is not a working day."""
-        return sorted(c for c, cal in self._calendars.items() if not cal.is_workday(self.today))
-
-    def offset(self, committee_id: int, day: datetime.date) -> int:
-        """Working days from today to ``day`` (negative when ``day`` is past)."""
-        key = (committee_id, day)
-        if key not in self._offsets:
-            self._offsets[key] = self.get(committee_id).workdays_between(self.today, day)
-        return self._offsets[key]
 
 
 class Audiences:

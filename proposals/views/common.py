@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms as django_forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from committees.models import Committee, HandlingUnit, Organization, Sector, Session
 from committees.scoping import restrict_to_committees, statistics_committee_ids
@@ -51,10 +52,20 @@ def humanize_filters(form, user) -> None:
         "organization": restrict_to_committees(Organization.objects.all(), user),
         "unit": restrict_to_committees(HandlingUnit.objects.all(), user),
     }
+    every = _("全部")
     for name, queryset in sources.items():
         if name in form.fields:
-            choices = [("", "---------"), *((o.pk, str(o)) for o in queryset)]
+            choices = [("", every), *((o.pk, str(o)) for o in queryset)]
             form.fields[name].widget = django_forms.Select(choices=choices)
+    for form_field in form.fields.values():
+        if isinstance(form_field, django_forms.NullBooleanField):
+            # Not Django's 未知/是/否: an empty choice means "do not filter".
+            choices = [("", every), ("true", _("是")), ("false", _("否"))]
+            form_field.widget = django_forms.Select(choices=choices)
+        elif isinstance(form_field, django_forms.ChoiceField) and not isinstance(
+            form_field, django_forms.MultipleChoiceField
+        ):
+            form_field.choices = [("", every), *(c for c in form_field.choices if c[0] != "")]
     for name in ("state", "category", "status", "proposal_state"):
         if name in form.fields:
             form.fields[name].widget = django_forms.CheckboxSelectMultiple(

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from committees.workcalendar import WorkCalendar
 from cppcc.errors import DomainError
-from proposals import conditions, queries, workflow
+from proposals import conditions, queries, work_centre, workflow
 from proposals import forms as f
-from proposals.choices import DeadlineKind, UnitRole
+from proposals.choices import DeadlineKind, ReviewDecision, State, UnitRole
 from proposals.history import timeline
 from proposals.models import Proposal
 from proposals.queries import current_deadline
@@ -104,10 +104,13 @@ def _panels(user, proposal: Proposal, bound: dict | None = None) -> tuple[list, 
         if name not in PROPOSAL_ACTIONS:
             continue
         form = bound.get(("p", name)) or PROPOSAL_ACTIONS[name].form(proposal=proposal, prefix=name)
+        label = workflow.BY_NAME[name].label
+        if name == "withdraw" and proposal.state == State.DRAFT:
+            label = _("删除草稿")  # a draft nobody has seen: it is kept as withdrawn
         proposal_panels.append(
             {
                 "name": name,
-                "label": workflow.BY_NAME[name].label,
+                "label": label,
                 "form": form,
                 "style": PROPOSAL_ACTIONS[name].style,
             }
@@ -129,6 +132,27 @@ def _panels(user, proposal: Proposal, bound: dict | None = None) -> tuple[list, 
                 }
             )
     return proposal_panels, assignment_panels
+
+
+def _unavailable(user, proposal: Proposal) -> list[dict]:
+    """The user's to-dos that cannot be done yet, each with the reason (the workflow's
+    ``blocked``): shown as disabled buttons, so no action vanishes without a word."""
+    today = timezone.localdate()
+    rows = []
+    for assignment in [None, *proposal.assignments.all()]:
+        for name, reason in workflow.blocked(user, proposal, assignment, today):
+            rows.append(
+                {"label": workflow.BY_NAME[name].label, "assignment": assignment, "reason": reason}
+            )
+    return rows
+
+
+def _returned_because(proposal: Proposal):
+    """The review that returned the proposal for revision, shown on top while it is."""
+    if proposal.state != State.RETURNED:
+        return None
+    returns = [r for r in proposal.reviews.all() if r.decision == ReviewDecision.RETURN]
+    return max(returns, key=lambda r: r.pk, default=None)
 
 
 def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None, status: int = 200):
@@ -163,6 +187,19 @@ def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None,
             ],
             "opinions": [o for a in proposal.assignments.all() for o in a.opinions.all()],
             "reminder_log": reminder_log(request.user, proposal),
+            "meta_parts": [
+                str(part)
+                for part in (
+                    proposal.session,
+                    proposal.get_kind_display() if proposal.kind else "",
+                    proposal.get_source_display(),
+                    proposal.get_category_display(),
+                )
+                if part
+            ],
+            "unavailable": _unavailable(request.user, proposal),
+            "returned_because": _returned_because(proposal),
+            "may_edit": workflow.problem(request.user, "edit", proposal) is None,
         },
         status=status,
     )
@@ -223,9 +260,8 @@ def _run(request, proposal, assignment, name, spec, form, key) -> HttpResponse:
                 raise PermissionDenied(exc.message) from exc
             apply_error(form, exc)
         else:
-            messages.success(
-                request, _("已完成：{action}").format(action=workflow.BY_NAME[name].label)
-            )
+            work_centre.forget_count(request.user)
+            messages.success(request, _done_message(request.user, proposal.pk, name))
             if (
                 name == "transfer"
                 or not Proposal.objects.visible_to(request.user).filter(pk=proposal.pk).exists()
@@ -234,6 +270,24 @@ def _run(request, proposal, assignment, name, spec, form, key) -> HttpResponse:
             return redirect(proposal)
     proposal = _detail_queryset(request.user).get(pk=proposal.pk)
     return _detail(request, proposal, bound={key: form})
+
+
+def _done_message(user, proposal_id: int, name: str) -> str:
+    """What happened and what comes next, e.g. 「立案」已完成，案号 14-5-0027。提案现为
+    「已立案」；下一步：交办。 — the next step being the user's own to-dos now."""
+    label = workflow.BY_NAME[name].label
+    p = queries.proposal_list(user).filter(pk=proposal_id).first()
+    if p is None:  # transferred or merged out of the user's sight
+        return _("「{action}」已完成。").format(action=label)
+    conditions.attach_rules([p])
+    text = _("「{action}」已完成").format(action=label)
+    if name == "file" and p.number:
+        text += _("，案号 {number}").format(number=p.number)
+    text += _("。提案现为「{state}」").format(state=p.get_state_display())
+    following = [str(workflow.BY_NAME[n].label) for n in workflow.todos(user, p)]
+    if following:
+        text += _("；下一步：{steps}").format(steps="、".join(following))
+    return text + "。"
 
 
 def _assign_preview(request, proposal, form) -> HttpResponse:

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.workcalendar import WorkCalendar
+from committees.workcalendar import Calendars, WorkCalendar
 from members.capabilities import Capability, may
 from proposals import conditions, queries
 from proposals.choices import DeadlineKind, State
-from proposals.filters import ProposalFilterSet, overdue_deadlines
+from proposals.deadlines import workdays_late
+from proposals.filters import ProposalFilterSet
 from proposals.models import Proposal
 from proposals.queries import current_deadline
 from proposals.views.common import humanize_filters, paginate, sorting
+from proposals.views.filter_bar import filter_bar
+
+# The proposal list's bar: search, then these; the other filters under 更多筛选.
+LIST_BAR = ("state", "category", "session")
 
 
 @login_required
@@ -48,6 +53,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filterset": filterset,
+            "bar": filter_bar(filterset, params, LIST_BAR),
             "sort": sort,
             "sorts": [
                 ("new", _("最新")),
@@ -126,7 +132,6 @@ def urgency(deadline, today, calendar) -> str:
 def overdue_board(request: HttpRequest) -> HttpResponse:
     if not may(request.user, Capability.SEE_OVERDUE_BOARD):
         raise PermissionDenied
-    late = overdue_deadlines(assignment=OuterRef("pk")).order_by("due_date")
     sort = sorting(
         request,
         {
@@ -135,14 +140,15 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
             "new": (_("最新交办"), ("-id",)),
         },
     )
-    items = (
-        queries.assignment_list(request.user)
-        .filter(Exists(late))
-        .annotate(late_since=Subquery(late.values("due_date")[:1]))
-        .order_by(*sort["order_by"])
-    )
+    items = queries.overdue_assignments(request.user).order_by(*sort["order_by"])
+    calendars = Calendars(timezone.localdate())
     rows = [
-        {"assignment": a, "deadline": current_deadline(a), "urgency": "overdue"}
+        {
+            "assignment": a,
+            "deadline": current_deadline(a),
+            "urgency": "overdue",
+            "days_late": workdays_late(calendars, a.proposal.committee_id, a.late_since),
+        }
         for a in items[:1000]
     ]
     return render(request, "proposals/overdue.html", {"page": paginate(request, rows), **sort})

@@ -1,6 +1,55 @@
 // Progressive enhancement only: every page works without JavaScript.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  // Top bar: on a phone the menu folds behind one button.
+  var toggle = document.querySelector("[data-nav-toggle]");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var bar = document.getElementById(toggle.getAttribute("aria-controls"));
+      var open = bar.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  // The to-do badge, when the page did not have it counted yet.
+  var stale = document.querySelector("[data-todo-url]");
+  if (stale) {
+    fetch(stale.dataset.todoUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body || !body.count) { return; }
+        document.querySelectorAll("[data-todo-badge]").forEach(function (badge) {
+          badge.textContent = body.count;
+          (badge.closest(".badge") || badge).hidden = false;
+          badge.hidden = false;
+        });
+      })
+      .catch(function () {});
+  }
+  // Print the proposal as the 提案 form (the print stylesheet lays it out).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+  // Drop-down groups (<details>): one open at a time; Escape or a click elsewhere closes.
+  var menus = document.querySelectorAll("details[data-menu]");
+  var closeMenus = function (except) {
+    menus.forEach(function (menu) {
+      if (menu !== except) { menu.removeAttribute("open"); }
+    });
+  };
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (menu.open) { closeMenus(menu); }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("details[data-menu]")) { closeMenus(null); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeMenus(null); }
+  });
 
   // Autosave a draft every few seconds after the last change; a stale version
   // (another tab saved first) shows a conflict message instead of overwriting.

@@ -1,6 +1,7 @@
-"""The landing page and login."""
+"""The work centre (the landing page) and login."""
 
 import datetime
+import re
 
 from rest_framework.test import APIClient
 
@@ -55,8 +56,36 @@ def test_staff_see_pending_rerouting_requests_and_overdue_work(client, world):
         world.lead_handler, flows.lead_assignment(fresh), "不属于本单位职责", today=TODAY
     )
     page = home(client, world.staff)
-    assert "1 件调整承办单位申请待决定" in page
-    assert "项交办已超期" in page and late.pk
+    assert queue_counts(page)["requests"] == "1" and "不属于本单位职责" in page
+    assert queue_counts(page)["overdue"] == "2"  # the lead and the co-unit of the late one
+    overdue = re.search(r'id="queue-overdue".*?</section>', page, re.S)[0]
+    assert late.title in overdue and "刚交办" not in overdue
+    # 10 June 2025 to 16 November 2026, in working days (the board shows the same).
+    assert re.search(r"逾期 \d{3} 个工作日", overdue)
+
+
+def test_the_badge_counts_the_to_dos_on_every_page(client, world):
+    flows.confirmed(world, title="待审查甲")
+    flows.confirmed(world, title="待审查乙")
+    logged_in(client, world.staff)
+    # Pages never count (their queries stay fixed): the page script asks for the count.
+    page = client.get("/proposals/").content.decode()
+    assert 'data-todo-url="/todo-count/"' in page
+    assert client.get("/todo-count/").json() == {"count": 2}
+    page = client.get("/proposals/").content.decode()
+    assert re.search(r"待办 </span><span data-todo-badge>2</span>", page)
+    assert queue_counts(home(client, world.staff)) == {"review": "2"}
+    # The user's own action clears it: it is counted afresh.
+    p = flows.confirmed(world, title="待审查丙")
+    assert client.get("/todo-count/").json() == {"count": 2}  # still the cached count
+    client.post(
+        f"/proposals/{p.pk}/act/review/", {"review-stage": "initial", "review-decision": "pass"}
+    )
+    assert client.get("/todo-count/").json() == {"count": 3}  # 丙 passed 初审: still to review
+
+
+def queue_counts(page: str) -> dict[str, str]:
+    return dict(re.findall(r'id="queue-(\w+)">.*?class="queue-count">(\d+\+?)<', page, re.S))
 
 
 def test_the_lead_unit_sees_why_it_cannot_reply_yet(client, world):
