@@ -13,16 +13,18 @@ from rest_framework.routers import SimpleRouter
 from committees import serializers as s
 from committees.models import Committee, HandlingUnit, Organization, Sector, Session
 from committees.scoping import restrict_to_committees, statistics_committee_ids
+from cppcc.pinyin import matching_initials
 
 
 class SearchFilterSet(django_filters.FilterSet):
-    """``?q=`` matches any of ``search_fields`` (case-insensitive substring)."""
+    """``?q=`` matches any of ``search_fields`` (case-insensitive substring), or the
+    pinyin initials of the name."""
 
     search_fields: tuple[str, ...] = ("name",)
     q = django_filters.CharFilter(method="search", label=_("关键词"))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        condition = Q()
+        condition = matching_initials(queryset, value)  # 市发改委 as "sfg"
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)

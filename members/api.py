@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from committees.scoping import restrict_to_committees
 from cppcc.api.common import body
 from cppcc.clients import client_address
+from cppcc.pinyin import matching_initials
 from members import serializers as s
 from members import services, tokens
 from members.capabilities import Capability, may
@@ -192,14 +193,18 @@ class UserViewSet(
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("姓名或委员编号"))
+    q = django_filters.CharFilter(method="search", label=_("姓名、拼音首字母或委员编号"))
 
     class Meta:
         model = Member
         fields = ["q", "sector", "is_active"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(name__icontains=value) | Q(number__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(number__icontains=value)
+            | matching_initials(queryset, value)
+        )
 
 
 @extend_schema_view(

@@ -6,7 +6,10 @@ validate everything, and their DomainErrors are shown next to the named field.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, HandlingUnit, Topic
@@ -31,6 +34,26 @@ def _units(proposal: Proposal):
     return HandlingUnit.objects.filter(committee_id=proposal.committee_id, is_active=True)
 
 
+def unit_picker(field: forms.Field, units, placeholder: str) -> None:
+    """A unit field as a searchable picker (static/js/picker.js) over a <select> whose
+    options are grouped by kind and sorted by code (the plain form without JavaScript)."""
+    units = units.order_by("kind", "code", "pk")
+    labels = {kind: str(label) for kind, label in HandlingUnit.Kind.choices}
+    grouped: dict[str, list] = {}
+    for unit in units:
+        grouped.setdefault(labels.get(unit.kind, unit.kind), []).append((unit.pk, unit.name))
+    empty = [] if isinstance(field, forms.ModelMultipleChoiceField) else [("", "---------")]
+    field.queryset = units
+    field.widget.choices = [*empty, *grouped.items()]
+    field.widget.attrs.update(
+        {
+            "data-picker": reverse("unit-list") + "?is_active=true",
+            "data-picker-groups": json.dumps(labels, ensure_ascii=False),
+            "data-picker-placeholder": placeholder,
+        }
+    )
+
+
 class ProposalForm(forms.Form):
     """Writing a proposal. ``version`` detects a second tab editing the same draft."""
 
@@ -48,7 +71,12 @@ class ProposalForm(forms.Form):
         queryset=Member.objects.none(),
         required=False,
         help_text=_("输入姓名或编号查找；提交后将邀请他们确认。"),
-        widget=forms.SelectMultiple(attrs={"data-cosigner-search": "1", "size": 6}),
+        widget=forms.SelectMultiple(
+            attrs={
+                "data-picker-placeholder": _("输入姓名、拼音首字母（如 zzq）或委员编号"),
+                "size": 6,
+            }
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -63,6 +91,8 @@ class ProposalForm(forms.Form):
         )
         if not user.has_role(Role.MEMBER):
             del self.fields["cosigners"]
+        else:
+            self.fields["cosigners"].widget.attrs["data-picker"] = reverse("member-list")
 
 
 class EmptyForm(forms.Form):
@@ -160,8 +190,9 @@ class AssignForm(EmptyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        hint = _("输入单位名称、拼音首字母或代码")
         for name in ("lead_unit", "co_units", "separate_units"):
-            self.fields[name].queryset = _units(self.proposal)
+            unit_picker(self.fields[name], _units(self.proposal), hint)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

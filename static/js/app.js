@@ -91,14 +91,4 @@
     });
   }
 
-  // Filter a long co-signer list as the member types.
-  document.querySelectorAll("[data-filter-for]").forEach(function (input) {
-    var select = document.getElementById(input.dataset.filterFor);
-    input.addEventListener("input", function () {
-      var needle = input.value.trim();
-      Array.prototype.forEach.call(select.options, function (option) {
-        option.hidden = needle !== "" && option.text.indexOf(needle) === -1 && !option.selected;
-      });
-    });
-  });
 })();

@@ -83,6 +83,19 @@ def test_members_search_and_active_only_by_default(world, as_user):
     assert row["sector"] == {"id": world.sector.pk, "name": "经济界"}
 
 
+def test_pickers_find_members_and_units_by_pinyin_initials(world, as_user):
+    """What the co-signer and unit pickers ask (static/js/picker.js)."""
+    zhang = MemberFactory(committee=world.committee, sector=world.sector, name="张志强")
+    zhao = MemberFactory(committee=world.committee, sector=world.sector, name="赵子龙")
+    fgw = UnitFactory(committee=world.committee, name="市发展和改革委员会")
+    client = as_user(world.member.user)
+    assert ids(client.get("/api/v1/members/", {"q": "zzq"})) == {zhang.pk}
+    assert ids(client.get("/api/v1/members/", {"q": "ZZ"})) == {zhang.pk, zhao.pk}
+    assert ids(client.get("/api/v1/units/", {"q": "sfz"})) == {fgw.pk}
+    assert ids(client.get("/api/v1/units/", {"q": "发展"})) == {fgw.pk}
+    assert ids(client.get("/api/v1/members/", {"q": "z1"})) == set()  # initials are letters
+
+
 def test_sessions_newest_first_with_their_names(world, as_user):
     later = SessionFactory(committee=world.committee, term=14, meeting=3)
     later.plenary_start = later.plenary_start.replace(year=2026)
