@@ -11,6 +11,7 @@ from committees.rules import rules_for, rules_for_many
 from proposals.actors import Context, cosigner_record
 from proposals.choices import AssignmentStatus as AS
 from proposals.choices import CosignerStatus, DeadlineKind, ReviewDecision, Source, UnitRole
+from proposals.domain import groups
 
 if TYPE_CHECKING:
     from proposals.models import Proposal
@@ -108,6 +109,22 @@ def open_deadline(c: Context, kind: str):
     for deadline in source.deadlines.all():
         if deadline.kind == kind and deadline.is_open:
             return deadline
+    return None
+
+
+def handling_deadline(c: Context):
+    """The assignment's open reply or opinion deadline, if any (what a 催办 is about)."""
+    for kind in sorted(groups.HANDLING_DEADLINES):
+        deadline = open_deadline(c, kind)
+        if deadline is not None:
+            return deadline
+    return None
+
+
+def overdue(c: Context) -> str | None:
+    deadline = handling_deadline(c)
+    if deadline is None or deadline.due_date >= c.today:
+        return _("该单位的办理期限尚未届满，不需催办。")
     return None
 
 

@@ -259,6 +259,18 @@ ACTIONS: tuple[Action, ...] = (
         assignment_statuses=_a(AS.REROUTE_REQUESTED),
     ),
     Action(
+        "urge",
+        gettext_lazy("催办"),
+        HANDLING,
+        (STAFF,),
+        needs=need.overdue,
+        needs_text="答复或会办意见期限已过",
+        records="向承办单位经办人和分管领导发出的催办提醒（站内、邮件、短信），每天至多一次",
+        on_assignment=True,
+        assignment_statuses=_a(AS.ASSIGNED, AS.ACCEPTED),
+        todo_for=(),
+    ),
+    Action(
         "communicate",
         gettext_lazy("记录沟通"),
         _a(S.ASSIGNED, S.REPLIED, S.REHANDLING),

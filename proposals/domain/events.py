@@ -63,6 +63,7 @@ class EventKind(models.TextChoices):
     EXTEND = "extend", _("延期")
     MARK_KEY = "mark_key", _("确定重点提案")
     SUPERVISE = "supervise", _("督办")
+    URGE = "urge", _("催办")
     FEEDBACK = "feedback", _("反馈")
     CLOSE = "close", _("办结")
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("期限重算")
@@ -258,6 +259,20 @@ def marked_key(supervisors: list[int], names: list[str]) -> Event:
     return Event(EventKind.MARK_KEY, {"supervisors": supervisors, "names": names})
 
 
+def urged(assignment: int, unit: str, due: datetime.date, days_late: int, sent: int) -> Event:
+    """Staff urged a unit (the overdue board's 催办): reminders to ``sent`` people."""
+    return Event(
+        EventKind.URGE,
+        {
+            "assignment": assignment,
+            "unit": unit,
+            "due": due.isoformat(),
+            "days_late": days_late,
+            "sent": sent,
+        },
+    )
+
+
 def supervised(supervision: int, content: str) -> Event:
     return Event(EventKind.SUPERVISE, {"supervision": supervision, "content": content[:100]})
 
@@ -353,6 +368,7 @@ _SENTENCES: dict[str, Promise] = {
     EventKind.REPLY: _("{unit}答复（{classification}类）"),
     EventKind.EXTEND: _("答复期限由 {from} 延至 {to}：{reason}"),
     EventKind.SUPERVISE: _("督办：{content}"),
+    EventKind.URGE: _("催办{unit}（期限 {due}，已逾期 {days_late} 个工作日），提醒 {sent} 人"),
     EventKind.CLOSE: _("反馈期限已过，第一提案人未反馈；办结（按规则视为满意）"),
     EventKind.AWARD_NOMINATE: _("推荐参加“{round_name}”"),
     EventKind.AWARD_SELECT: _("在“{round_name}”中拟评为优秀提案"),

@@ -167,6 +167,8 @@ class Reminder(models.Model):
         name, _sep, days = self.threshold.partition(":")
         if name == "due" and not days:
             return str(_("到期当日"))
+        if name == "manual":
+            return str(_("人工催办"))
         labels = {
             "before": _("到期前{n}个工作日"),
             "overdue": _("逾期{n}个工作日"),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from proposals.choices import DeadlineKind, ReviewDecision, State, UnitRole
 from proposals.history import timeline
 from proposals.models import Proposal
 from proposals.queries import current_deadline
-from proposals.services import drafting, feedback, handling, review, supervision
+from proposals.services import drafting, feedback, handling, review, supervision, urging
 from proposals.views.common import apply_error
 from proposals.views.lists import reroute_days_left
 from proposals.views.notices import reminder_log
@@ -92,6 +93,7 @@ ASSIGNMENT_ACTIONS: dict[str, UiAction] = {
         f.OpinionForm, lambda u, p, a, form: handling.give_opinion(u, a, **_kw(form))
     ),
     "reply": UiAction(f.ReplyForm, lambda u, p, a, form: handling.reply(u, a, **_kw(form))),
+    "urge": UiAction(f.EmptyForm, lambda u, p, a, form: urging.urge(u, a), "secondary"),
 }
 
 
@@ -267,6 +269,9 @@ def _run(request, proposal, assignment, name, spec, form, key) -> HttpResponse:
                 or not Proposal.objects.visible_to(request.user).filter(pk=proposal.pk).exists()
             ):
                 return redirect("proposals:list")
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+                return redirect(back)  # a list's button (the overdue board's 催办)
             return redirect(proposal)
     proposal = _detail_queryset(request.user).get(pk=proposal.pk)
     return _detail(request, proposal, bound={key: form})

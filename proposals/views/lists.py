@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from committees.workcalendar import Calendars, WorkCalendar
 from members.capabilities import Capability, may
-from proposals import conditions, queries
+from proposals import conditions, queries, workflow
 from proposals.choices import DeadlineKind, State
 from proposals.deadlines import workdays_late
 from proposals.filters import ProposalFilterSet
@@ -148,6 +148,7 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
             "deadline": current_deadline(a),
             "urgency": "overdue",
             "days_late": workdays_late(calendars, a.proposal.committee_id, a.late_since),
+            "may_urge": "urge" in workflow.allowed_assignment_actions(request.user, a),
         }
         for a in items[:1000]
     ]

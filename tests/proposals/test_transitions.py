@@ -20,12 +20,13 @@ from cppcc.errors import InvalidTransition, NotPermitted
 from proposals import workflow
 from proposals.choices import ReviewDecision, State
 from proposals.models import Proposal, ProposalEvent
-from proposals.services import drafting, feedback, handling, review, supervision
+from proposals.services import drafting, feedback, handling, review, supervision, urging
 from tests import flows
 from tests.factories import CommitteeFactory, SessionFactory, World
 
 DAY = flows.DAY
 LATER = DAY + datetime.timedelta(days=10)
+OVERDUE = datetime.date(2025, 7, 1)  # past the reply deadline of a proposal assigned on DAY
 ROLES = (
     "member",
     "cosigner",
@@ -222,6 +223,12 @@ CASES = [
         ),
     ),
     Case(
+        "urge",
+        _lead(flows.assigned),
+        ("staff", "admin"),
+        lambda w, u, p, a: urging.urge(u, a, today=OVERDUE),
+    ),
+    Case(
         "communicate",
         _lead(flows.assigned, accept=True),
         ("lead_handler",),
@@ -260,6 +267,8 @@ def test_action_allowed_and_refused_by_role(world, case: Case):
     p.refresh_from_db()
     check_assignment = _assignment_for_check(case, extra)
     today = LATER if case.action in ("extend", "supervise") else DAY
+    if case.action == "urge":
+        today = OVERDUE
     if case.action == "close":
         today = DAY + datetime.timedelta(days=60)
     for role in ROLES:

@@ -83,6 +83,10 @@ BUILT = {
         "确定为重点提案，督办领导：王一、李二",
     ),
     EventKind.SUPERVISE: (events.supervised(1, "召开督办会"), "督办：召开督办会"),
+    EventKind.URGE: (
+        events.urged(4, "市教育局", datetime.date(2025, 6, 10), 12, 2),
+        "催办市教育局（期限 2025-06-10，已逾期 12 个工作日），提醒 2 人",
+    ),
     EventKind.FEEDBACK: (
         events.feedback_given(1, "satisfied", "basically_satisfied", closed=True),
         "反馈：沟通满意，结果基本满意；办结（第一提案人反馈基本满意）",
