@@ -33,6 +33,9 @@ class UnitScoreSerializer(serializers.Serializer):
     name = serializers.CharField()
     committee = serializers.CharField()
     assigned = serializers.IntegerField(help_text=_("交办（含已调整出的）"))
+    lead = serializers.IntegerField(help_text=_("其中作为主办或分办单位（需答复）"))
+    co = serializers.IntegerField(help_text=_("其中作为会办单位（提交会办意见，不答复）"))
+    opinions = serializers.IntegerField(help_text=_("已提交会办意见的会办交办"))
     accepted = serializers.IntegerField(help_text=_("签收"))
     rerouted = serializers.IntegerField(help_text=_("调整出"))
     replied = serializers.IntegerField(help_text=_("已答复（主办/分办）"))
@@ -57,7 +60,8 @@ class ScorecardView(APIView):
         summary="承办单位考核评价 · unit scorecard",
         description=(
             "One row per handling unit with assignments in the period (a unit's own users "
-            "get their unit's row). Without year or session: the previous calendar year. "
+            "get their unit's row). Without year or session: the latest year in which the "
+            "committee received proposals. "
             "`sort` is a column key, `-` for descending."
         ),
         parameters=[

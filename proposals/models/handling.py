@@ -20,15 +20,15 @@ from proposals.choices import (
     Satisfaction,
     UnitRole,
 )
+from proposals.domain import groups
 from proposals.models.proposals import USER, Proposal
 from proposals.visibility import AssignmentQuerySet
 
-# The lead unit first wherever assignments are listed, then separate units, then co-units,
-# each in the order they were assigned.
+# The lead unit first wherever assignments are listed (``groups.ROLE_ORDER``), each role's
+# units in the order they were assigned.
 LEAD_FIRST = models.Case(
-    models.When(role=UnitRole.LEAD, then=models.Value(0)),
-    models.When(role=UnitRole.SEPARATE, then=models.Value(1)),
-    default=models.Value(2),
+    *(models.When(role=role, then=models.Value(i)) for i, role in enumerate(groups.ROLE_ORDER)),
+    default=models.Value(len(groups.ROLE_ORDER)),
 )
 
 

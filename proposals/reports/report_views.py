@@ -87,13 +87,19 @@ class PeriodForm(forms.Form):
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
-    """The form, bound to the query; with neither year nor session, last year's report."""
+    """The form, bound to the query; with neither year nor session, the latest year in
+    which the committee received proposals (last year where there are none)."""
     data = QueryDict(mutable=True)
     for name in ("year", "session", "committee"):
         if request.GET.get(name, "").strip():
             data[name] = request.GET[name].strip()
     if "year" not in data and "session" not in data:
-        data["year"] = str(timezone.localdate().year - 1)
+        latest = None
+        probe = PeriodForm(data, user=request.user)  # a committee the user may see, or none
+        if probe.is_valid():
+            committee = probe.cleaned_data.get("committee")
+            latest = sc.latest_year(request.user, committee.pk if committee else None)
+        data["year"] = str(latest or timezone.localdate().year - 1)
     return PeriodForm(data, user=request.user)
 
 

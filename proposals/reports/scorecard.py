@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,10 +29,10 @@ from django.utils.translation import gettext_lazy
 from committees.rules import reply_class_codes, rules_for_many
 from committees.workcalendar import ONE_DAY, WorkCalendar
 from members.capabilities import Capability, may
-from proposals.choices import AssignmentStatus, Satisfaction
+from proposals.choices import AssignmentStatus, Satisfaction, UnitRole
 from proposals.domain import groups
 from proposals.filters import ProposalFilterSet
-from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply
+from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply, UnitOpinion
 from proposals.statistics import late, percent, received_proposals, scoped_proposals
 
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
@@ -77,6 +77,14 @@ def period_proposals(
     return filterset.qs
 
 
+def latest_year(user, committee: int | None = None) -> int | None:
+    """The latest year in which the report's committee received proposals: where the
+    annual report and the scorecard open (not an empty year)."""
+    proposals = received_proposals(scoped_proposals(user, report_committee(user, committee)))
+    latest = proposals.aggregate(latest=Max("submitted_at"))["latest"]
+    return timezone.localtime(latest).year if latest else None
+
+
 # ---- the result ---------------------------------------------------------------------------
 
 
@@ -97,6 +105,9 @@ class UnitScore:
     name: str
     committee: str
     assigned: int  # 交办: every assignment to the unit, re-routed ones included
+    lead: int  # ... of which as lead or separate unit (主办/分办: it replies)
+    co: int  # ... of which as co-handling unit (会办: it gives an opinion, no reply)
+    opinions: int  # co-handling assignments whose opinion was given
     accepted: int  # 签收
     rerouted: int  # 调整出: re-routed away from the unit
     replied: int  # lead/separate assignments with a reply letter
@@ -129,6 +140,9 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("name", gettext_lazy("承办单位"), "text"),
     Column("assigned", gettext_lazy("交办"), "int"),
+    Column("lead", gettext_lazy("其中主办/分办"), "int"),
+    Column("co", gettext_lazy("其中会办"), "int"),
+    Column("opinions", gettext_lazy("会办意见已提交"), "int"),
     Column("accepted", gettext_lazy("签收"), "int"),
     Column("rerouted", gettext_lazy("调整出"), "int"),
     Column("replied", gettext_lazy("已答复"), "int"),
@@ -252,6 +266,7 @@ def _unit_rows(assignments: QuerySet[Assignment], replying: Q, today: datetime.d
         "-round", "-pk"
     )
     has_reply = Q(Exists(Reply.objects.filter(assignment=OuterRef("pk"))))
+    opinions = UnitOpinion.objects.filter(assignment=OuterRef("pk"))
     overdue = Deadline.objects.filter(
         assignment=OuterRef("pk"),
         is_open=True,
@@ -268,6 +283,9 @@ def _unit_rows(assignments: QuerySet[Assignment], replying: Q, today: datetime.d
         )
         .annotate(
             n_assigned=Count("pk"),
+            n_lead=Count("pk", filter=Q(role__in=groups.values(groups.REPLYING_ROLES))),
+            n_co=Count("pk", filter=Q(role=UnitRole.CO)),
+            n_opinions=Count("pk", filter=Q(role=UnitRole.CO) & Q(Exists(opinions))),
             n_accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
             n_rerouted=Count("pk", filter=Q(status=AssignmentStatus.REROUTED)),
             n_replied=Count("pk", filter=replying & has_reply),
@@ -311,6 +329,9 @@ def _score(
         name=row["unit__name"],
         committee=row["unit__committee__name"],
         assigned=row["n_assigned"],
+        lead=row["n_lead"],
+        co=row["n_co"],
+        opinions=row["n_opinions"],
         accepted=row["n_accepted"],
         rerouted=row["n_rerouted"],
         replied=row["n_replied"],

@@ -9,6 +9,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from docx import Document
@@ -201,11 +202,15 @@ def test_bad_input_is_a_form_error(client, world):
             assert 'class="error"' in response.content.decode(), (url, query)
 
 
-def test_without_a_period_the_page_shows_last_years_report(client, world):
+def test_without_a_period_the_pages_open_on_the_latest_year_with_proposals(client, world):
     client.force_login(world.staff)
     html = client.get("/reports/annual/").content.decode()
-    year = datetime.date.today().year - 1
-    assert f"{year}年提案工作情况" in html and f'value="{year}"' in html
+    assert "2025年提案工作情况" in html  # nothing received yet: last year (clock: 2026)
+    with time_machine.travel(datetime.datetime(2024, 5, 6, 10, tzinfo=datetime.UTC)):
+        flows.submitted(world, title="两年前的提案")
+    html = client.get("/reports/annual/").content.decode()
+    assert "2024年提案工作情况" in html and 'value="2024"' in html
+    assert 'value="2024"' in client.get("/reports/units/").content.decode()
 
 
 def test_page_queries_do_not_grow(client, world, django_assert_max_num_queries):

@@ -285,21 +285,22 @@ def test_excel_export_has_chinese_headers_numbers_and_a_frozen_header(client, sm
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (
-        "承办单位", "交办", "签收", "调整出", "已答复", "按时答复", "按时答复率(%)", "超期未办",
+        "承办单位", "交办", "其中主办/分办", "其中会办", "会办意见已提交", "签收", "调整出",
+        "已答复", "按时答复", "按时答复率(%)", "超期未办",
         "答复用时中位数(工作日)", "A类占比(%)", "B类占比(%)", "C类占比(%)", "反馈件数",
         "沟通满意率(%)", "结果满意率(%)", "重新办理",
     )  # fmt: skip
     by_name = {r[0]: r for r in rows[1:]}
     assert [r[0] for r in rows[1:]] == sorted(by_name)  # sort=name
     assert by_name[w.units[0].name] == (
-        w.units[0].name, 3, 3, 0, 3, 2, 66.67, 0, 4, 66.67, 33.33, 0, 2, 50, 100, 1,
+        w.units[0].name, 3, 3, 0, 0, 3, 0, 3, 2, 66.67, 0, 4, 66.67, 33.33, 0, 2, 50, 100, 1,
     )  # fmt: skip
-    assert by_name[w.units[2].name][1:4] == (1, 0, 1)
-    assert by_name[w.units[2].name][6] is None  # no replies: empty, not 0
+    assert by_name[w.units[2].name][1:7] == (1, 1, 0, 0, 0, 1)  # one lead assignment, re-routed
+    assert by_name[w.units[2].name][9] is None  # no replies: empty, not 0
     unit0 = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == w.units[0].name)
     assert isinstance(unit0[1].value, int) and unit0[1].number_format == "0"
-    assert isinstance(unit0[6].value, float) and unit0[6].number_format == "0.00"
-    assert unit0[8].number_format == "0.0"
+    assert isinstance(unit0[9].value, float) and unit0[9].number_format == "0.00"
+    assert unit0[11].number_format == "0.0"
     assert sheet.freeze_panes == "B2"
     assert sheet.column_dimensions["A"].width >= 20
     assert sheet["A1"].font.bold
