@@ -74,6 +74,7 @@ GROUPS = (
         _("统计与报告"),
         (
             Link(_("统计分析"), "dashboard:index", C.SEE_STATISTICS),
+            Link(_("数据大屏"), "dashboard:screen", C.SEE_STATISTICS),
             Link(_("年度报告"), "reports:annual", C.SEE_STATISTICS),
             Link(_("考核评价"), "reports:scorecard", C.SEE_STATISTICS),
             Link(_("本单位考核"), "reports:scorecard", C.SEE_OWN_SCORECARD, C.SEE_STATISTICS),

@@ -8,4 +8,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", dashboard_views.dashboard, name="index"),
     path("units/", dashboard_views.units, name="units"),
+    path("screen/", dashboard_views.screen, name="screen"),
 ]

@@ -98,7 +98,7 @@ def _period_form(request: HttpRequest) -> PeriodForm:
         probe = PeriodForm(data, user=request.user)  # a committee the user may see, or none
         if probe.is_valid():
             committee = probe.cleaned_data.get("committee")
-            latest = sc.latest_year(request.user, committee.pk if committee else None)
+            latest = sc.default_year(request.user, committee.pk if committee else None)
         data["year"] = str(latest or timezone.localdate().year - 1)
     return PeriodForm(data, user=request.user)
 

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +33,7 @@ from proposals.choices import AssignmentStatus, Satisfaction, UnitRole
 from proposals.domain import groups
 from proposals.filters import ProposalFilterSet
 from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply, UnitOpinion
-from proposals.statistics import late, percent, received_proposals, scoped_proposals
+from proposals.statistics import late, latest_year, percent, received_proposals, scoped_proposals
 
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
 CLASS_PREFIX = "class_"
@@ -77,12 +77,9 @@ def period_proposals(
     return filterset.qs
 
 
-def latest_year(user, committee: int | None = None) -> int | None:
-    """The latest year in which the report's committee received proposals: where the
-    annual report and the scorecard open (not an empty year)."""
-    proposals = received_proposals(scoped_proposals(user, report_committee(user, committee)))
-    latest = proposals.aggregate(latest=Max("submitted_at"))["latest"]
-    return timezone.localtime(latest).year if latest else None
+def default_year(user, committee: int | None = None) -> int | None:
+    """The latest year with proposals of the report's committee (``statistics.latest_year``)."""
+    return latest_year(scoped_proposals(user, report_committee(user, committee)))
 
 
 # ---- the result ---------------------------------------------------------------------------

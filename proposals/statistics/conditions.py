@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -236,3 +236,10 @@ def flag_counts(received: QuerySet[Proposal], today: datetime.date) -> dict[int,
         }
         for committee, n in counts.items()
     }
+
+
+def latest_year(proposals: QuerySet[Proposal]) -> int | None:
+    """The latest year in which any of ``proposals`` was received: where reports and the
+    big screen open when no period is asked for (never on an empty year)."""
+    latest = received_proposals(proposals).aggregate(latest=Max("submitted_at"))["latest"]
+    return timezone.localtime(latest).year if latest else None

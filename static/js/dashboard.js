@@ -7,6 +7,12 @@
     return;
   }
   var PALETTE = ["#a61b29", "#0969da", "#bf8700", "#1a7f37", "#8250df", "#57606a", "#1b7c83"];
+  // The big screen (templates/reports/screen.html): dark theme, type readable from afar.
+  var theme = document.body.dataset.chartTheme || null;
+  var big = document.body.classList.contains("screen");
+  if (big) {
+    PALETTE = ["#ff6b6b", "#4dabf7", "#ffd43b", "#69db7c", "#b197fc", "#ced4da", "#3bc9db"];
+  }
   var charts = [];
 
   function items(spec, series) {
@@ -69,12 +75,21 @@
       return; // nothing to draw: the table says so
     }
     element.hidden = false;
-    if (spec.kind === "hbar") {
+    if (spec.kind === "hbar" && !big) {
       var rows = spec.categories.length * Math.max(1, spec.series.length);
       element.style.height = Math.max(240, 48 + rows * 24) + "px";
     }
-    var chart = window.echarts.init(element, null, { locale: "ZH" });
-    chart.setOption(spec.kind === "pie" ? pie(spec) : bar(spec));
+    var chart = window.echarts.init(element, theme, { locale: "ZH" });
+    var option = spec.kind === "pie" ? pie(spec) : bar(spec);
+    if (big) {
+      option.backgroundColor = "transparent";
+      option.textStyle = { fontSize: 18 };
+      option.legend = Object.assign({}, option.legend, { textStyle: { fontSize: 18 } });
+      [option.xAxis, option.yAxis].forEach(function (axis) {
+        if (axis) { axis.axisLabel = Object.assign({}, axis.axisLabel, { fontSize: 15 }); }
+      });
+    }
+    chart.setOption(option);
     chart.on("click", function (event) {
       if (event.data && event.data.url) {
         window.location.href = event.data.url;

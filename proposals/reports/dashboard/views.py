@@ -140,3 +140,46 @@ def units(request: HttpRequest) -> HttpResponse:
             "scope_label": _scope_label(scope, committee),
         }
     return render(request, "reports/dashboard_units.html", context)
+
+
+# The big screen shows these tables' charts, in this order (the rest stay on the dashboard).
+SCREEN_CHARTS = ("category", "source", "state", "units", "classes", "satisfaction")
+SCREEN_REFRESH_SECONDS = 300
+
+
+@login_required
+def screen(request: HttpRequest) -> HttpResponse:
+    """数据大屏: the dashboard's figures and charts for a meeting-room display (1920×1080),
+    refreshing itself; without a year or session, the latest year with proposals."""
+    query = request.GET.copy()
+    if not query.get("year") and not query.get("session"):
+        probe, _scope = _form_and_scope(request, timezone.localdate())
+        committee = probe.committee_id() if probe.is_valid() else None
+        latest = statistics.latest_year(statistics.scoped_proposals(request.user, committee))
+        if latest:
+            query["year"] = str(latest)
+    request.GET = query
+    today, form, scope, context = _start(request)
+    if form.is_valid():
+        committee = form.committee_id()
+        data = form.cleaned_data
+        figures = compute_dashboard(
+            request.user,
+            committee=committee,
+            year=data.get("year"),
+            session=data.get("session"),
+            today=today,
+        )
+        links = scope.links(_base_params(form, committee), scope.ids_of(committee))
+        by_key = {
+            t.key: t for t in tables(figures.statistics, links, units_url="", more_units=False)
+        }
+        context |= {
+            "stats": figures.statistics,
+            "charts": [(by_key[k], by_key[k].chart_data()) for k in SCREEN_CHARTS if k in by_key],
+            "scope_label": _scope_label(scope, committee),
+            "period": data.get("year") or "",
+            "updated": timezone.localtime(),
+            "refresh": SCREEN_REFRESH_SECONDS,
+        }
+    return render(request, "reports/screen.html", context)

@@ -469,3 +469,26 @@ def test_the_2023_figures_of_the_demo_world(client, db):
     assert_links_reproduce(client, one_per_kind(others))
     response = page(client, staff, UNITS_URL, year=2023)
     assert len(response.context["rows"]) == 78
+
+
+# ---- the big screen -----------------------------------------------------------------------
+
+
+def test_the_big_screen_shows_the_latest_years_figures_and_charts(
+    client, small, django_assert_max_num_queries
+):
+    stats = statistics.compute(
+        statistics.received_proposals(statistics.scoped_proposals(small.w.staff))
+    )
+    client.force_login(small.w.staff)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        html = client.get("/statistics/screen/").content.decode()
+    assert '<meta http-equiv="refresh" content="300">' in html  # refreshes itself
+    assert "2026 年" in html  # the fixed clock's year: the small world's proposals are this year's
+    assert f"<dt>收到提案</dt><dd>{stats.received}</dd>" in html
+    assert f"<dt>立案</dt><dd>{stats.filed}</dd>" in html
+    for key in views.SCREEN_CHARTS:
+        assert f'data-chart="chart-{key}"' in html, key
+    assert client.get("/statistics/screen/?year=1990").status_code == 200  # an empty year
+    client.force_login(small.w.member.user)
+    assert client.get("/statistics/screen/").status_code == 403
