@@ -30,6 +30,7 @@
     var label = document.querySelector('label[for="' + select.id + '"]');
     if (label) { label.setAttribute("for", id + "-input"); }
     this.input.id = id + "-input";
+    this.input.dataset.pickerFor = select.id;
     this.list = el("ul", { class: "picker-list", role: "listbox", id: id + "-list", hidden: "" });
     this.status = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
     this.box.append(this.chips, this.input, this.list, this.status);

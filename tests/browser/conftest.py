@@ -13,12 +13,27 @@ import pytest
 
 from tests.chromium import SCREENSHOTS
 
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+# The two sizes every journey is walked at: an office desktop and a phone.
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+SERIOUS_VIOLATIONS = """async () => {
+    const found = (await axe.run(document, {resultTypes: ["violations"]})).violations;
+    return found
+        .filter(v => v.impact === "serious" || v.impact === "critical")
+        .map(v => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target).join(" | ")}`);
+}"""
+
 
 class Session:
     """One user's browser context, failing on console errors."""
 
-    def __init__(self, browser, base_url: str, name: str):
-        self.context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, base_url: str, name: str, viewport: dict | None = None):
+        self.viewport = viewport or {"width": 1280, "height": 900}
+        self.context = browser.new_context(locale="zh-CN", viewport=self.viewport)
+        self.audited: set[str] = set()
         self.page = self.context.new_page()
         self.base_url = base_url
         self.name = name
@@ -37,6 +52,24 @@ class Session:
         page.click("button[type=submit]")
         page.wait_for_url(self.base_url + "/")
 
+    def audit(self) -> None:
+        """The page as it is now: no horizontal overflow on a phone, and no serious or
+        critical accessibility violation found by axe-core (vendored in tests/vendor,
+        evaluated through the DevTools protocol, so the page's CSP stays in force).
+        Each address is audited once per session."""
+        page = self.page
+        page.wait_for_load_state()
+        url = page.url.split("#")[0]
+        if url in self.audited:
+            return
+        self.audited.add(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.viewport["width"], f"{self.name}: {url} is {width}px wide"
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text())
+        violations = page.evaluate(SERIOUS_VIOLATIONS)
+        assert violations == [], f"{self.name}: {url}: {violations}"
+
     def screenshot(self, label: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{label}.png"
@@ -52,8 +85,8 @@ class Session:
 def sessions(browser, live_server) -> Iterator:
     opened: list[Session] = []
 
-    def open_as(user) -> Session:
-        session = Session(browser, live_server.url, user.username)
+    def open_as(user, viewport: dict | None = None) -> Session:
+        session = Session(browser, live_server.url, user.username, viewport)
         session.login(user.username)
         opened.append(session)
         return session
@@ -61,3 +94,14 @@ def sessions(browser, live_server) -> Iterator:
     yield open_as
     for session in opened:
         session.close()
+
+
+def pick(page, select_id: str, text: str) -> None:
+    """Choose in a searchable picker (static/js/picker.js): type, take the first match."""
+    box = page.locator(f'[data-picker-for="{select_id}"]')
+    box.fill(text)
+    listbox = "#" + box.get_attribute("aria-controls")
+    page.locator(f"{listbox} [role=option]").first.click()
+    page.wait_for_function(
+        "id => document.getElementById(id).selectedOptions.length > 0", arg=select_id
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from proposals.models import Assignment, Proposal
+from tests.browser.conftest import pick
 from tests.factories import World
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -31,7 +32,7 @@ def test_whole_life_in_the_browser(sessions):
     page.select_option("#id_category", "social")
     page.fill("#id_background", "老旧小区老年人出行难。")
     page.fill("#id_suggestions", "一、简化审批；二、加大补贴。")
-    page.select_option("#id_cosigners", str(w.cosigner.pk))
+    pick(page, "id_cosigners", w.cosigner.name)
     page.click("button[name=save]")
     page.click("button[name=submit]")
     assert state_of(page) == "已提交"
@@ -61,8 +62,8 @@ def test_whole_life_in_the_browser(sessions):
     proposal.refresh_from_db()
     assert state_of(page) == "已立案" and proposal.number in page.inner_text("main")
     open_action(page, "assign")
-    page.select_option("#id_assign-lead_unit", str(w.units[0].pk))
-    page.select_option("#id_assign-co_units", [str(w.units[1].pk)])
+    pick(page, "id_assign-lead_unit", w.units[0].name)
+    pick(page, "id_assign-co_units", w.units[1].name)
     run(page, "assign")
     assert "确认交办" in page.inner_text("h1")  # due dates shown before confirming
     page.click("button[name=confirm]")
