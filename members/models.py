@@ -155,3 +155,32 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return secrets.token_hex(20)
+
+
+class SavedFilter(models.Model):
+    """常用筛选: a list's filters saved under a name by one user, offered as a chip above
+    that list (``path``) from then on. A preference, not a record: it is nobody else's."""
+
+    MAX_PER_LIST = 20
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_filters")
+    path = models.CharField(_("列表"), max_length=200)
+    name = models.CharField(_("名称"), max_length=40)
+    query = models.CharField(_("筛选条件"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("常用筛选")
+        verbose_name_plural = _("常用筛选")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "path", "name"], name="saved_filter_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{self.path}?{self.query}"

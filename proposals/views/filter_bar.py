@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from members import saved_filters
+
 # Parameters that are not filters.
 NOT_FILTERS = ("sort", "page")
 
@@ -28,11 +30,14 @@ class BarField:
 
 @dataclass
 class FilterBar:
-    q: str
+    q: str | None  # None: the list has no text search
     fields: list[BarField]
     more: list  # bound fields of the form, shown under 更多筛选
     chips: list[tuple[str, str]] = field(default_factory=list)  # (text, URL without it)
     more_active: bool = False
+    path: str = ""  # the list's address, for 常用筛选 (members.saved_filters)
+    query: str = ""  # the active filters, as saved
+    saved: list = field(default_factory=list)  # the user's 常用筛选 of this list
 
 
 def _choices(form_field) -> list[tuple[str, str]]:
@@ -41,9 +46,10 @@ def _choices(form_field) -> list[tuple[str, str]]:
     return [(str(v), str(label)) for v, label in choices if str(v) != ""]
 
 
-def filter_bar(filterset, params: QueryDict, bar: tuple[str, ...]) -> FilterBar:
-    """The bar for ``filterset`` bound to ``params``: ``bar`` names the select filters
-    shown in it (besides the search ``q``)."""
+def filter_bar(filterset, params: QueryDict, bar: tuple[str, ...], *, user, path: str) -> FilterBar:
+    """The bar for ``filterset`` bound to ``params`` on the list at ``path``: ``bar``
+    names the select filters shown in it (besides the search ``q``); the user's saved
+    filters of that list come along."""
     form = filterset.form
     fields = []
     for name in bar:
@@ -66,12 +72,17 @@ def filter_bar(filterset, params: QueryDict, bar: tuple[str, ...]) -> FilterBar:
             chips.append(
                 (f"{form.fields[name].label}：{_label(form[name], value)}", rest.urlencode())
             )
+    active = params.copy()
+    active.pop("page", None)
     return FilterBar(
-        q=params.get("q", ""),
+        q=params.get("q", "") if "q" in form.fields else None,
         fields=fields,
         more=more,
         chips=chips,
         more_active=any(params.get(b.name) for b in more),
+        path=path,
+        query=active.urlencode(),
+        saved=saved_filters.for_list(user, path),
     )
 
 

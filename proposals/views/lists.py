@@ -23,6 +23,7 @@ from proposals.views.filter_bar import filter_bar
 
 # The proposal list's bar: search, then these; the other filters under 更多筛选.
 LIST_BAR = ("state", "category", "session")
+INBOX_BAR = ("status", "role")
 
 
 @login_required
@@ -53,7 +54,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filterset": filterset,
-            "bar": filter_bar(filterset, params, LIST_BAR),
+            "bar": filter_bar(filterset, params, LIST_BAR, user=request.user, path=request.path),
             "sort": sort,
             "sorts": [
                 ("new", _("最新")),
@@ -105,7 +106,9 @@ def assignment_inbox(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filterset": filterset,
+            "bar": filter_bar(filterset, params, INBOX_BAR, user=request.user, path=request.path),
             "sort": sort,
+            "sorts": [("due", _("按截止日期")), ("new", _("按交办时间（最新）"))],
             "query": query.urlencode(),
         },
     )

@@ -150,7 +150,7 @@ def test_pages_do_not_grow_in_queries(client, world, url, django_assert_max_num_
 
 
 def test_inbox_lists_only_open_work_by_default(client, world):
-    done = flows.replied(world, title="已答复")  # lead replied, co-unit gave its opinion
+    done = flows.replied(world, title="早已答复的提案")  # lead replied, co-unit gave its opinion
     open_one = flows.assigned(world, title="待办理")
     logged_in(client, world.co_handler)
     page = client.get("/proposals/assignments/").content.decode()
@@ -191,5 +191,5 @@ def test_the_inbox_shows_the_warning_of_a_due_date_counted_monday_to_friday(clie
     p = flows.assigned(world, on=datetime.date(2026, 12, 15))
     handling.accept(world.lead_handler, flows.lead_assignment(p), today=datetime.date(2026, 12, 16))
     page = logged_in(client, world.lead_handler).get("/proposals/assignments/").content.decode()
-    assert "2027-03-15 <small>答复期限</small>" in page
+    assert '<span class="nowrap">2027-03-15</span> <small>答复期限</small>' in page
     assert "2027年节假日安排尚未公布，按周一至周五工作日计算" in page
