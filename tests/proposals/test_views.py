@@ -25,6 +25,7 @@ PAGES = [
     ("lead_handler", "/proposals/assignments/"),
     ("supervisor", "/proposals/key/"),
     ("member", "/accounts/password/"),
+    ("staff", "/statistics/screen/"),
 ]
 
 
@@ -132,9 +133,21 @@ def test_forbidden_pages_are_friendly(client, world):
     assert response.status_code == 403 and "无权访问" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/proposals/assignments/", "detail", "/"])
-def test_pages_do_not_grow_in_queries(client, world, url, django_assert_max_num_queries):
-    logged_in(client, world.lead_handler if url != "/" else world.staff)
+@pytest.mark.parametrize(
+    ("url", "role"),
+    [
+        ("/proposals/assignments/", "lead_handler"),
+        ("detail", "lead_handler"),
+        ("/", "staff"),
+        ("/", "lead_handler"),
+        ("/todo-count/", "staff"),
+        ("/proposals/overdue/", "staff"),  # with a 催办 button per row
+        ("/proposals/?category=social", "staff"),  # the filter bar, chips, saved filters
+        ("/statistics/screen/", "staff"),
+    ],
+)
+def test_pages_do_not_grow_in_queries(client, world, url, role, django_assert_max_num_queries):
+    logged_in(client, getattr(world, role))
     first = flows.assigned(world, title="提案0")
     target = first.get_absolute_url() if url == "detail" else url
     with django_assert_max_num_queries(60) as few:
