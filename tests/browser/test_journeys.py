@@ -177,3 +177,10 @@ def test_every_roles_journey(sessions, size):
     assert state_of(page) == "已办结"
 
     member.screenshot(f"proposal-closed-{size}")
+
+    # Printed, the page is the usual 提案 form, without the site around it.
+    page.emulate_media(media="print")
+    assert page.locator(".print-form").is_visible()
+    assert TITLE in page.inner_text(".print-form") and number in page.inner_text(".print-form")
+    assert not page.locator(".topbar").is_visible() and not page.locator("#timeline").is_visible()
+    page.emulate_media(media="screen")
