@@ -70,7 +70,7 @@ class ProposalForm(forms.Form):
         label=_("联名委员"),
         queryset=Member.objects.none(),
         required=False,
-        help_text=_("输入姓名或编号查找；提交后将邀请他们确认。"),
+        help_text=_("输入姓名、拼音首字母或委员编号查找；提交后将邀请他们确认。"),
         widget=forms.SelectMultiple(
             attrs={
                 "data-picker-placeholder": _("输入姓名、拼音首字母（如 zzq）或委员编号"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from committees.models import Committee, HandlingUnit, Organization, Sector, Session
 from committees.scoping import restrict_to_committees, statistics_committee_ids
 from cppcc.errors import DomainError
+from proposals.choices import ReviewDecision, State
 
 PAGE_SIZE = 20
 
@@ -75,3 +76,12 @@ def humanize_filters(form, user) -> None:
 
 def apply_error(form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def returned_because(proposal):
+    """The review that returned the proposal for revision, shown on top of its page and
+    its edit form while it is returned (None otherwise)."""
+    if proposal.state != State.RETURNED:
+        return None
+    returns = [r for r in proposal.reviews.all() if r.decision == ReviewDecision.RETURN]
+    return max(returns, key=lambda r: r.pk, default=None)

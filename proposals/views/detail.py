@@ -19,12 +19,12 @@ from committees.workcalendar import WorkCalendar
 from cppcc.errors import DomainError
 from proposals import conditions, queries, work_centre, workflow
 from proposals import forms as f
-from proposals.choices import DeadlineKind, ReviewDecision, State, UnitRole
+from proposals.choices import DeadlineKind, State, UnitRole
 from proposals.history import timeline
 from proposals.models import Proposal
 from proposals.queries import current_deadline
 from proposals.services import drafting, feedback, handling, review, supervision, urging
-from proposals.views.common import apply_error
+from proposals.views.common import apply_error, returned_because
 from proposals.views.lists import reroute_days_left
 from proposals.views.notices import reminder_log
 
@@ -149,14 +149,6 @@ def _unavailable(user, proposal: Proposal) -> list[dict]:
     return rows
 
 
-def _returned_because(proposal: Proposal):
-    """The review that returned the proposal for revision, shown on top while it is."""
-    if proposal.state != State.RETURNED:
-        return None
-    returns = [r for r in proposal.reviews.all() if r.decision == ReviewDecision.RETURN]
-    return max(returns, key=lambda r: r.pk, default=None)
-
-
 def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None, status: int = 200):
     conditions.attach_rules([proposal])
     proposal_panels, assignment_panels = _panels(request.user, proposal, bound)
@@ -200,7 +192,7 @@ def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None,
                 if part
             ],
             "unavailable": _unavailable(request.user, proposal),
-            "returned_because": _returned_because(proposal),
+            "returned_because": returned_because(proposal),
             "may_edit": workflow.problem(request.user, "edit", proposal) is None,
         },
         status=status,

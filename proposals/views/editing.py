@@ -19,7 +19,7 @@ from proposals import forms as f
 from proposals import workflow
 from proposals.models import Proposal
 from proposals.services import drafting
-from proposals.views.common import apply_error
+from proposals.views.common import apply_error, returned_because
 
 
 def _form_data(form: f.ProposalForm) -> tuple[dict, list[int] | None]:
@@ -96,7 +96,13 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "proposals/form.html",
-        {"form": form, "proposal": proposal, "attachments": attachments, "upload": upload},
+        {
+            "form": form,
+            "proposal": proposal,
+            "attachments": attachments,
+            "upload": upload,
+            "returned_because": returned_because(proposal),
+        },
     )
 
 
