@@ -41,6 +41,19 @@ def _start(request: HttpRequest) -> tuple[datetime.date, DashboardForm, Scope, d
     return today, form, scope, {"form": form, "today": today}
 
 
+def _figures(request: HttpRequest, form: DashboardForm, today: datetime.date, committees=None):
+    """The figures of the form's committee and period (and of ``committees`` side by side)."""
+    data = form.cleaned_data
+    return compute_dashboard(
+        request.user,
+        committee=form.committee_id(),
+        year=data.get("year"),
+        session=data.get("session"),
+        today=today,
+        committees=committees,
+    )
+
+
 def _base_params(form: DashboardForm, committee: int | None) -> dict:
     data = form.cleaned_data
     return {"year": data.get("year"), "session": data.get("session"), "committee": committee}
@@ -51,16 +64,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today, form, scope, context = _start(request)
     if form.is_valid():
         committee = form.committee_id()
-        data = form.cleaned_data
         several = len(scope.committees) > 1
-        figures = compute_dashboard(
-            request.user,
-            committee=committee,
-            year=data.get("year"),
-            session=data.get("session"),
-            today=today,
-            committees=scope.committees if several else None,
-        )
+        figures = _figures(request, form, today, scope.committees if several else None)
         base = _base_params(form, committee)
         ids = scope.ids_of(committee)
         links = scope.links(base, ids)
@@ -162,14 +167,7 @@ def screen(request: HttpRequest) -> HttpResponse:
     today, form, scope, context = _start(request)
     if form.is_valid():
         committee = form.committee_id()
-        data = form.cleaned_data
-        figures = compute_dashboard(
-            request.user,
-            committee=committee,
-            year=data.get("year"),
-            session=data.get("session"),
-            today=today,
-        )
+        figures = _figures(request, form, today)
         links = scope.links(_base_params(form, committee), scope.ids_of(committee))
         by_key = {
             t.key: t for t in tables(figures.statistics, links, units_url="", more_units=False)
@@ -178,7 +176,7 @@ def screen(request: HttpRequest) -> HttpResponse:
             "stats": figures.statistics,
             "charts": [(by_key[k], by_key[k].chart_data()) for k in SCREEN_CHARTS if k in by_key],
             "scope_label": _scope_label(scope, committee),
-            "period": data.get("year") or "",
+            "period": form.cleaned_data.get("year") or "",
             "updated": timezone.localtime(),
             "refresh": SCREEN_REFRESH_SECONDS,
         }
