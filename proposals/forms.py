@@ -291,6 +291,5 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, committee_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = HandlingUnit.objects.filter(
-            committee_id=committee_id, is_active=True
-        )
+        units = HandlingUnit.objects.filter(committee_id=committee_id, is_active=True)
+        unit_picker(self.fields["unit"], units, _("输入单位名称、拼音首字母或代码"))
