@@ -39,7 +39,8 @@ BADGE_SECONDS = 300  # the user's own actions clear it at once (forget_count)
 @dataclass
 class Item:
     proposal: Proposal
-    note: str = ""  # what waits, or why it cannot be done yet
+    note: str = ""  # what waits, or why it cannot be done yet, or the deadline
+    late: bool = False  # the note is an overdue deadline
 
 
 @dataclass
@@ -77,6 +78,7 @@ def proposal_queues(user) -> list[Queue]:
     """One queue per to-do action (table order), then the blocked ones."""
     candidates, capped = _candidates(user)
     today = timezone.localdate()
+    calendars = Calendars(today)
     by_action: dict[str, Queue] = {}
     waiting = Queue("waiting", _("等待中（暂不能办理）"))
     # Re-routing requests have a queue of their own for staff, with the unit's reason.
@@ -91,7 +93,9 @@ def proposal_queues(user) -> list[Queue]:
             if queue is None:
                 label = _("待{action}").format(action=action.label)
                 queue = by_action[name] = Queue(name, label, url=_list_url(action))
-            queue.add(Item(p))
+            queue.add(
+                _deadline_item(user, p, action, calendars) if action.on_assignment else Item(p)
+            )
         if todos:
             continue  # something can be done now; what cannot is said on its page
         reasons = [
@@ -105,6 +109,25 @@ def proposal_queues(user) -> list[Queue]:
     for queue in ordered:
         queue.more = capped
     return [*ordered, waiting] if waiting.count else ordered
+
+
+def _deadline_item(user, p: Proposal, action: workflow.Action, calendars: Calendars) -> Item:
+    """A unit's to-do with the deadline it works to: due date and working days left, or
+    how many it is overdue — so a clerk sees at once what is late."""
+    for a in p.assignments.all():
+        if action.name not in workflow.allowed_assignment_actions(user, a, calendars.today):
+            continue
+        deadline = queries.current_deadline(a)
+        if deadline is None:
+            break
+        days = calendars.offset(p.committee_id, deadline.due_date)
+        what, due = deadline.get_kind_display(), deadline.due_date
+        if days < 0:
+            note = _("{what} {due}，已逾期 {n} 个工作日").format(what=what, due=due, n=-days)
+            return Item(p, note, late=True)
+        note = _("{what} {due}，剩余 {n} 个工作日").format(what=what, due=due, n=days)
+        return Item(p, note)
+    return Item(p)
 
 
 def _list_url(action: workflow.Action) -> str:

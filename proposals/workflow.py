@@ -119,6 +119,7 @@ ACTIONS: tuple[Action, ...] = (
         needs=need.invitation_pending,
         needs_text="本人有待确认的联名邀请",
         records="联名人拒绝（视为移除）",
+        todo_for=(),  # the invitation is one to-do, 确认联名 (confirm or decline)
     ),
     Action(
         "remove_cosigner",
@@ -247,6 +248,7 @@ ACTIONS: tuple[Action, ...] = (
         records="调整申请及理由",
         on_assignment=True,
         assignment_statuses=_a(AS.ASSIGNED),
+        todo_for=(),  # possible while signing is due; the to-do is 签收
     ),
     Action(
         "decide_reassignment",

@@ -112,6 +112,7 @@ def _panels(user, proposal: Proposal, bound: dict | None = None) -> tuple[list, 
         proposal_panels.append(
             {
                 "name": name,
+                "quick": not form.visible_fields(),  # one click: nothing to fill in
                 "label": label,
                 "form": form,
                 "style": PROPOSAL_ACTIONS[name].style,
@@ -127,6 +128,7 @@ def _panels(user, proposal: Proposal, bound: dict | None = None) -> tuple[list, 
             assignment_panels.append(
                 {
                     "name": name,
+                    "quick": not form.visible_fields(),
                     "label": workflow.BY_NAME[name].label,
                     "form": form,
                     "assignment": a,

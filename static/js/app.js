@@ -27,6 +27,12 @@
       })
       .catch(function () {});
   }
+  // Sorting applies as soon as it is chosen (the button stays for use without JavaScript).
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    var button = form.querySelector("[data-autosubmit-button]");
+    if (button) { button.hidden = true; }
+    form.addEventListener("change", function () { form.submit(); });
+  });
   // Print the proposal as the 提案 form (the print stylesheet lays it out).
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

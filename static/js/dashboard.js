@@ -84,7 +84,8 @@
     if (big) {
       option.backgroundColor = "transparent";
       option.textStyle = { fontSize: 18 };
-      option.legend = Object.assign({}, option.legend, { textStyle: { fontSize: 18 } });
+      // A wall screen cannot be clicked: the whole legend, never a paged one.
+      option.legend = Object.assign({}, option.legend, { type: "plain", textStyle: { fontSize: 18 } });
       [option.xAxis, option.yAxis].forEach(function (axis) {
         if (axis) { axis.axisLabel = Object.assign({}, axis.axisLabel, { fontSize: 15 }); }
       });

@@ -105,3 +105,14 @@ def pick(page, select_id: str, text: str) -> None:
     page.wait_for_function(
         "id => document.getElementById(id).selectedOptions.length > 0", arg=select_id
     )
+
+
+def open_action(page, name: str) -> None:
+    """Unfold an action's form on a proposal page (one without fields is a button already)."""
+    summary = page.locator(f"details.action-{name} > summary")
+    if summary.count():
+        summary.click()
+
+
+def state_of(page) -> str:
+    return page.inner_text("#proposal-state")

@@ -5,9 +5,10 @@ top, revises and resubmits; staff review with the stage preselected, file, mark 
 proposal key and assign with the unit pickers; the lead unit signs and sees 答复
 disabled with the reason until the co-unit has given its opinion; the unit replies; the
 leader finds the key proposal on the work centre and records supervision; the member
-rates. Every page visited is audited (``Session.audit``): no console error, no
-horizontal overflow on the phone, no serious or critical axe-core violation. Each role's
-work centre is kept as a screenshot at both sizes.
+rates (re-handling after a dissatisfied rating is walked in-process by
+tests/proposals/test_lifecycle.py). Every page visited is audited (``Session.audit``):
+no console error, no horizontal overflow on the phone, no serious or critical axe-core
+violation. Each role's work centre is kept as a screenshot at both sizes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from proposals.models import Assignment, Proposal
-from tests.browser.conftest import DESKTOP, PHONE, pick
+from tests.browser.conftest import DESKTOP, PHONE, open_action, pick, state_of
 from tests.factories import World
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -23,17 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TITLE = "关于加快老旧小区加装电梯的提案"
 
 
-def open_action(page, name: str) -> None:
-    page.click(f"details.action-{name} > summary")
-
-
 def run(session, name: str) -> None:
-    session.page.click(f"details.action-{name} button[name=go]")
+    session.page.click(f".action-{name} button[name=go]")
     session.audit()
-
-
-def state_of(page) -> str:
-    return page.inner_text("#proposal-state")
 
 
 def message(page) -> str:
@@ -175,6 +168,11 @@ def test_every_roles_journey(sessions, size):
     page.check("input[name=feedback-result][value=satisfied]")
     run(member, "feedback")
     assert state_of(page) == "已办结"
+    timeline = page.inner_text("#timeline")
+    for step in ("提交提案", "确认联名", "初审：退回修改", "修改内容", "初审通过", "复审通过",
+                 "联审通过", "立案", "确定为重点提案", "交办", "签收", "会办意见", "答复（A类）",
+                 "督办", "办结"):  # fmt: skip
+        assert step in timeline, step
 
     member.screenshot(f"proposal-closed-{size}")
 
