@@ -27,6 +27,21 @@
       })
       .catch(function () {});
   }
+  // On a phone the filter bar folds to its search box until asked (or while filtering).
+  var bar = document.querySelector("form.filter-bar[data-fold]");
+  if (bar && !bar.hasAttribute("data-active") && window.matchMedia("(max-width: 40rem)").matches) {
+    bar.classList.add("folded");
+    var unfold = document.createElement("button");
+    unfold.type = "button";
+    unfold.className = "secondary";
+    unfold.textContent = bar.dataset.fold;
+    unfold.setAttribute("aria-expanded", "false");
+    unfold.addEventListener("click", function () {
+      var folded = bar.classList.toggle("folded");
+      unfold.setAttribute("aria-expanded", folded ? "false" : "true");
+    });
+    bar.querySelector(".page-actions").append(unfold);
+  }
   // Sorting applies as soon as it is chosen (the button stays for use without JavaScript).
   document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
     var button = form.querySelector("[data-autosubmit-button]");
