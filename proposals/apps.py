@@ -10,6 +10,10 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         # Receivers use the models, which can be imported only once the apps are loaded.
-        from proposals.receivers import recompute_due_dates
+        from django.db.models.signals import post_save
+
+        from proposals.models import Proposal
+        from proposals.receivers import keep_searchable, recompute_due_dates
 
         schedule_changed.connect(recompute_due_dates, dispatch_uid="proposals.recompute_due_dates")
+        post_save.connect(keep_searchable, sender=Proposal, dispatch_uid="proposals.search")

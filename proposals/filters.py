@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from proposals import search
 from proposals.choices import (
     AssignmentStatus,
     Category,
@@ -142,15 +143,8 @@ class ProposalFilterSet(django_filters.FilterSet):
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(number__icontains=value)
-            | Q(background__icontains=value)
-            | Q(suggestions__icontains=value)
-        )
+        """Full-text search (``proposals.search``): segmented, ranked, indexed."""
+        return search.matching(queryset, value)
 
 
 class AssignmentFilterSet(django_filters.FilterSet):

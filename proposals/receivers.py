@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from committees.models import Committee
+from proposals import search
 from proposals.deadlines import recompute_open_deadlines
 
 
 def recompute_due_dates(sender, *, committee: Committee, actor=None, reason: str = "", **kw):
     """A committee's rules or calendar changed: move its open due dates, logging each."""
     recompute_open_deadlines(committee, actor, reason)
+
+
+def keep_searchable(sender, *, instance, raw: bool = False, **kw):
+    """A proposal was saved (every action saves it, replies included): its search
+    document follows at once, in the same transaction."""
+    if not raw:
+        search.reindex(instance)

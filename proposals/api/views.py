@@ -20,7 +20,7 @@ from cppcc.api.common import body
 from cppcc.api.renderers import DOWNLOAD_RENDERERS
 from cppcc.errors import InvalidTransition
 from members.capabilities import Capability, may
-from proposals import conditions, downloads, queries, workflow
+from proposals import conditions, downloads, queries, search, workflow
 from proposals.api import serializers as s
 from proposals.domain import groups
 from proposals.filters import AssignmentFilterSet, ProposalFilterSet, ReminderFilterSet
@@ -79,8 +79,14 @@ class ProposalViewSet(
 ):
     filterset_class = ProposalFilterSet
     ordering_fields = ["id", "number", "submitted_at", "filed_at", "title", "state"]
-    ordering = ["-id"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    @property
+    def ordering(self) -> list[str]:
+        """Newest first; with ``q``, the most relevant first (``proposals.search``)."""
+        request = getattr(self, "request", None)
+        text = request.query_params.get("q") if request is not None else None
+        return ["-search_rank", "-id"] if search.ranked(text) else ["-id"]
 
     def get_queryset(self) -> QuerySet[Proposal]:
         if self.action == "list":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,10 @@ class Proposal(models.Model):
     filed_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Full-text search (proposals.search): the segmented words, and their weighted vector
+    # behind a GIN index (PostgreSQL; created by migration 0009).
+    search_document = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(editable=False, null=True)
 
     objects = ProposalQuerySet.as_manager()
 

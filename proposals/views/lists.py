@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from committees.workcalendar import Calendars, WorkCalendar
 from members.capabilities import Capability, may
-from proposals import conditions, queries, workflow
+from proposals import conditions, queries, search, workflow
 from proposals.choices import DeadlineKind, State
 from proposals.deadlines import workdays_late
 from proposals.filters import ProposalFilterSet
@@ -35,10 +35,18 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         params.pop(key, None)
     filterset = ProposalFilterSet(params or None, queryset=base)
     humanize_filters(filterset.form, request.user)
-    items = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    sort = request.GET.get("sort", "new")
-    items = items.order_by(*queries.PROPOSAL_SORTS.get(sort, queries.PROPOSAL_SORTS["new"]))
+    valid = filterset.is_bound and filterset.is_valid()
+    items = filterset.qs if valid else base
+    text = filterset.form.cleaned_data.get("q", "") if valid else ""
+    # With a search, the most relevant first unless another order is asked for.
+    sort = request.GET.get("sort") or ("relevance" if search.ranked(text) else "new")
+    if sort == "relevance" and search.ranked(text):
+        items = search.with_headlines(items.order_by("-search_rank", "-id"), text)
+    else:
+        items = items.order_by(*queries.PROPOSAL_SORTS.get(sort, queries.PROPOSAL_SORTS["new"]))
     page = paginate(request, items)
+    for p in page.object_list:
+        p.headline = search.headline_html(getattr(p, "search_headline", ""))
     conditions.attach_rules(page.object_list)
     counts = dict(
         Proposal.objects.visible_to(request.user)
@@ -57,6 +65,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "bar": filter_bar(filterset, params, LIST_BAR, user=request.user, path=request.path),
             "sort": sort,
             "sorts": [
+                *([("relevance", _("相关度"))] if search.ranked(text) else []),
                 ("new", _("最新")),
                 ("old", _("最早")),
                 ("number", _("案号")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from cppcc.cli import parse_day
 from demo.figures import MIN_TODAY
 from demo.logins import login_table
 from demo.world import build_world, reset_world, world_exists
+from proposals import search
 
 
 class Command(BaseCommand):
@@ -52,6 +54,8 @@ class Command(BaseCommand):
             reset_world()
             self.stdout.write("已删除原有政协、提案及相关用户。")
         summary = build_world(seed=seed, today=today)
+        if search.on_postgresql():  # the history is written in bulk, around the services
+            call_command("reindex_search", stdout=self.stdout)
         for line in summary.lines:
             self.stdout.write(line)
         self.stdout.write(f"用时 {summary.seconds:.1f} 秒")
