@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.db import transaction
+
 from committees.models import Committee
 from proposals import search
 from proposals.deadlines import recompute_open_deadlines
@@ -14,6 +18,6 @@ def recompute_due_dates(sender, *, committee: Committee, actor=None, reason: str
 
 def keep_searchable(sender, *, instance, raw: bool = False, **kw):
     """A proposal was saved (every action saves it, replies included): its search
-    document follows at once, in the same transaction."""
+    document is rebuilt as soon as the change commits (outside the row lock)."""
     if not raw:
-        search.reindex(instance)
+        transaction.on_commit(partial(search.reindex_committed, instance.pk))

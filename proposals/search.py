@@ -8,14 +8,16 @@ names): each proposal keeps a segmented ``search_document`` and a weighted
 ``B``) behind a GIN index. A query is segmented the same way; every word must match
 (``&``), ranked with ``ts_rank_cd``; fragments are highlighted with ``ts_headline``.
 
-The document is rebuilt whenever a proposal or a reply is saved (``proposals.receivers``)
-and for everything by ``manage.py reindex_search``. SQLite (the demo) keeps a plain
+The document is rebuilt as soon as a saved proposal commits (every action saves it,
+replies included; ``proposals.receivers``) and for everything by ``manage.py
+reindex_search``. SQLite (the demo) keeps a plain
 substring match.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -27,6 +29,7 @@ from django.db.models import F, FloatField, Q, QuerySet, Value
 
 from proposals.models import Cosigner, Proposal, Reply
 
+logger = logging.getLogger(__name__)
 WORDS_FILE = Path(__file__).with_name("search_words.txt")
 WORD = re.compile(r"\w+")
 # Between two CJK characters a space only separates jieba's words: shown without it.
@@ -110,6 +113,16 @@ def reindex(proposal: Proposal) -> None:
             Value(segmented(title)), weight="A", config="simple"
         ) + SearchVector(Value(segmented(body)), weight="B", config="simple")
     Proposal.objects.filter(pk=proposal.pk).update(**fields)
+
+
+def reindex_committed(proposal_id: int) -> None:
+    """``reindex`` after a commit: a failure is logged, never the request's (the document
+    stays as it was until the next save or ``manage.py reindex_search``)."""
+    try:
+        proposal = Proposal.objects.select_related("proposer", "organization").get(pk=proposal_id)
+        reindex(proposal)
+    except Exception:  # the change itself is committed: searching it can wait
+        logger.warning("search document of proposal %s left as it was", proposal_id, exc_info=True)
 
 
 # ---- querying -------------------------------------------------------------------------------

@@ -4,11 +4,13 @@ pagination and query counts."""
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from committees.models import Session
@@ -811,6 +813,8 @@ def test_filters(world):
     assert ids("key=false") == everything - {keyed.pk}
     assert ids("overdue=true") == {late.pk}
     assert ids("overdue=false") == everything - {late.pk}
+    # The search index follows commits (proposals.search); this test is one transaction.
+    call_command("reindex_search", stdout=io.StringIO())
     assert ids("q=养老") == {social.pk}
     assert ids(f"q={keyed.number}") == {keyed.pk}
     assert ids("q=停车&state=assigned") == {late.pk}

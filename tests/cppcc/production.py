@@ -206,10 +206,10 @@ def database(name: str) -> Iterator[str]:
 
 @contextmanager
 def deployed(env: dict[str, str], folder: Path, seed: str, **seed_env: str) -> Iterator[Deployment]:
-    """The web service as compose runs it (build step, then migrate and gunicorn on
-    ``GUNICORN_BIND``), with the world ``seed`` (a ``module:function`` of tests.cppcc that
-    prints one JSON line) written by ``manage.py shell`` under ``env`` and ``seed_env``."""
-    manage(*build_step(), env=env)
+    """The web service as compose runs it (migrate and gunicorn on ``GUNICORN_BIND``; the
+    image's build step is the ``collected_static`` fixture's), with the world ``seed`` (a
+    ``module:function`` of tests.cppcc that prints one JSON line) written by ``manage.py
+    shell`` under ``env`` and ``seed_env``."""
     base = "http://localhost:" + env["GUNICORN_BIND"].rpartition(":")[2]
     log = folder / "web.log"
     with running(service_command("web"), env, log) as web:

@@ -102,7 +102,7 @@ def wait(condition, timeout: float, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def faults(tmp_path_factory) -> Iterator[Faults]:
+def faults(tmp_path_factory, collected_static) -> Iterator[Faults]:
     name = f"{settings.DATABASES['default']['NAME']}_faults"
     folder = tmp_path_factory.mktemp("faults")
     relay = Relay(("127.0.0.1", 5432)).start()
@@ -111,7 +111,7 @@ def faults(tmp_path_factory) -> Iterator[Faults]:
         env = production_env(
             f"postgres://postgres@127.0.0.1:{relay.port}/{name}",
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
-            STATIC_ROOT=str(folder / "static"),
+            STATIC_ROOT=str(collected_static),
             MEDIA_ROOT=str(folder / "media"),
             GUNICORN_BIND=f"127.0.0.1:{free_port()}",
             GUNICORN_WORKERS="2",

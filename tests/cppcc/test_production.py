@@ -29,7 +29,7 @@ LONG_CACHE = "max-age=315360000"
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory) -> Iterator[Deployment]:
+def deployment(tmp_path_factory, collected_static) -> Iterator[Deployment]:
     # Named after this run's database, so two runs with different DATABASE_URLs never meet.
     name = f"{settings.DATABASES['default']['NAME']}_production_shape"
     folder = tmp_path_factory.mktemp("production")
@@ -37,7 +37,7 @@ def deployment(tmp_path_factory) -> Iterator[Deployment]:
     with database(name):
         env = production_env(
             f"postgres://postgres@127.0.0.1:5432/{name}",
-            STATIC_ROOT=str(folder / "static"),
+            STATIC_ROOT=str(collected_static),
             MEDIA_ROOT=str(folder / "media"),
             GUNICORN_BIND=f"127.0.0.1:{port}",
             GUNICORN_WORKERS="2",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.core.management import call_command
 
 from proposals import search
@@ -16,6 +17,9 @@ from tests.api.conftest import token_client
 from tests.factories import World
 from tests.helpers import logged_in
 
+# Documents are rebuilt when a change commits: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 API = "/api/v1/proposals/"
 
 
@@ -24,7 +28,7 @@ def titles(response) -> list[str]:
     return [row["title"] for row in response.json()["results"]]
 
 
-def test_words_are_segmented_and_a_query_asks_for_the_smallest(db):
+def test_words_are_segmented_and_a_query_asks_for_the_smallest():
     assert {"养老", "服务", "体系", "服务体系"} <= set(search.words("居家养老服务体系"))
     assert search.query_words("养老服务") == ["养老", "服务"]
     assert search.query_words("  ！？") == []
