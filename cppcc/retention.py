@@ -36,18 +36,17 @@ logger = logging.getLogger("cppcc.retention")
 BATCH = 2000
 
 
-def _delete(model: type[models.Model]) -> Callable[[list], int]:
+def _delete(model: type[models.Model], *, through_door: bool = False) -> Callable[[list], int]:
+    """One batch's deletion, in its own transaction; ``through_door``: the audit
+    trigger lets this job (and only it) delete delivered reminders."""
+
     def delete(ids: list) -> int:
         with transaction.atomic():
+            if through_door:
+                set_local("cppcc.retention")
             return model._default_manager.filter(pk__in=ids).delete()[1].get(model._meta.label, 0)
 
     return delete
-
-
-def _delete_reminders(ids: list) -> int:
-    with transaction.atomic():
-        set_local("cppcc.retention")  # the audit trigger's door for this job only
-        return Reminder.objects.filter(pk__in=ids).delete()[1].get(Reminder._meta.label, 0)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ KINDS = (
         lambda cutoff: Reminder.objects.filter(created_at__lt=cutoff).exclude(
             status=ReminderStatus.PENDING
         ),
-        _delete_reminders,
+        _delete(Reminder, through_door=True),
     ),
     Kind(
         "exports",

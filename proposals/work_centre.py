@@ -3,7 +3,7 @@
 A proposal's to-dos come from the workflow table (``workflow.todos``: the actions whose
 to-do it is while the user may take them), so the work centre, the buttons and the API
 never disagree; what the user would do but cannot yet, with the reason
-(``workflow.blocked``), is a queue of its own ("等待中"). Staff also get the re-routing
+(``workflow.blocked_anywhere``), is a queue of its own ("等待中"). Staff also get the re-routing
 requests and the overdue assignments. The badge in the top bar is the total, cached per
 user for a few minutes and cleared by the user's own actions; pages only read it, the
 work centre and ``/todo-count/`` (which the page script asks) count it.
@@ -98,11 +98,7 @@ def proposal_queues(user) -> list[Queue]:
             )
         if todos:
             continue  # something can be done now; what cannot is said on its page
-        reasons = [
-            reason
-            for assignment in [None, *p.assignments.all()]
-            for _name, reason in workflow.blocked(user, p, assignment, today)
-        ]
+        reasons = [b.reason for b in workflow.blocked_anywhere(user, p, today)]
         if reasons:
             waiting.add(Item(p, "；".join(reasons)))
     ordered = [by_action[a.name] for a in workflow.ACTIONS if a.name in by_action]

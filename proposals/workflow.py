@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -457,3 +457,21 @@ def blocked(
         if reason:
             found.append((action.name, str(reason)))
     return found
+
+
+class Blocked(NamedTuple):
+    action: str
+    assignment: Assignment | None
+    reason: str
+
+
+def blocked_anywhere(
+    user: User | None, proposal: Proposal, today: datetime.date | None = None
+) -> list[Blocked]:
+    """``blocked`` for the proposal and each of its assignments: every to-do the user
+    cannot take yet, where, and why — what the work centre, the page and the API show."""
+    return [
+        Blocked(name, assignment, reason)
+        for assignment in [None, *proposal.assignments.all()]
+        for name, reason in blocked(user, proposal, assignment, today)
+    ]

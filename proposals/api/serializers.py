@@ -301,17 +301,10 @@ class ProposalDetailSerializer(ProposalSerializer):
 
     @extend_schema_field(BlockedActionSerializer(many=True))
     def get_blocked_actions(self, obj: Proposal) -> list[dict]:
-        user, today = self._user(), timezone.localdate()
-        rows = [
-            {"action": name, "reason": reason, "assignment": None}
-            for name, reason in workflow.blocked(user, obj, None, today)
+        return [
+            {"action": b.action, "reason": b.reason, "assignment": b.assignment and b.assignment.pk}
+            for b in workflow.blocked_anywhere(self._user(), obj, timezone.localdate())
         ]
-        for assignment in obj.assignments.all():
-            rows += [
-                {"action": name, "reason": reason, "assignment": assignment.pk}
-                for name, reason in workflow.blocked(user, obj, assignment, today)
-            ]
-        return rows
 
     @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, obj: Proposal) -> list[dict]:

@@ -17,13 +17,13 @@ _WHAT = {
 }
 
 
-def _ref(title: str, number: str) -> str:
+def proposal_ref(title: str, number: str) -> str:
     return f"《{title}》（{number}）" if number else f"《{title}》"
 
 
 def deadline_message(row: dict, audience: str, offset: int) -> str:
     """What a reminder for a deadline says, ``offset`` working days before its due date."""
-    ref = _ref(row["proposal__title"], row["proposal__number"])
+    ref = proposal_ref(row["proposal__title"], row["proposal__number"])
     due = row["due_date"]
     kind = row["kind"]
     if kind == DeadlineKind.FEEDBACK or audience == PROPOSER:

@@ -21,6 +21,7 @@ from proposals.choices import ReminderAudience, ReminderKind, ReminderStatus
 from proposals.deadlines import workdays_late
 from proposals.domain import events
 from proposals.models import Assignment, Reminder
+from proposals.reminders.messages import proposal_ref
 from proposals.reminders.policy import EMAIL, IN_APP, SMS
 from proposals.reminders.sweep import enqueue_delivery
 from proposals.services.base import action
@@ -36,7 +37,7 @@ def urge(user: User, assignment: Assignment, today: datetime.date | None = None)
         p = step.proposal
         deadline = conditions.handling_deadline(Context(user, p, a, today))
         days = workdays_late(Calendars(today), p.committee_id, deadline.due_date)
-        ref = f"《{p.title}》（{p.number}）" if p.number else f"《{p.title}》"
+        ref = proposal_ref(p.title, p.number)
         message = _(
             "【催办】提案{ref}的{what}期限 {due} 已逾期 {n} 个工作日，请尽快办理。"
             "（{committee}提案委员会 {staff}）"

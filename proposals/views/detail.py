@@ -141,14 +141,10 @@ def _panels(user, proposal: Proposal, bound: dict | None = None) -> tuple[list, 
 def _unavailable(user, proposal: Proposal) -> list[dict]:
     """The user's to-dos that cannot be done yet, each with the reason (the workflow's
     ``blocked``): shown as disabled buttons, so no action vanishes without a word."""
-    today = timezone.localdate()
-    rows = []
-    for assignment in [None, *proposal.assignments.all()]:
-        for name, reason in workflow.blocked(user, proposal, assignment, today):
-            rows.append(
-                {"label": workflow.BY_NAME[name].label, "assignment": assignment, "reason": reason}
-            )
-    return rows
+    return [
+        {"label": workflow.BY_NAME[b.action].label, "assignment": b.assignment, "reason": b.reason}
+        for b in workflow.blocked_anywhere(user, proposal, timezone.localdate())
+    ]
 
 
 def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None, status: int = 200):
