@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.exports.tasks.fail_stalled_exports",
         "schedule": 300.0,
     },
+    # The text model (similar proposals, suggested units) relearns from the day's work.
+    "train-text-model": {
+        "task": "proposals.tasks.train_text_model",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Retention: old notifications, reminders, export files and login records (below).
     "purge-old-records": {
         "task": "cppcc.tasks.purge_old_records",

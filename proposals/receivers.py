@@ -9,6 +9,7 @@ from django.db import transaction
 from committees.models import Committee
 from proposals import search
 from proposals.deadlines import recompute_open_deadlines
+from proposals.text import index
 
 
 def recompute_due_dates(sender, *, committee: Committee, actor=None, reason: str = "", **kw):
@@ -18,6 +19,7 @@ def recompute_due_dates(sender, *, committee: Committee, actor=None, reason: str
 
 def keep_searchable(sender, *, instance, raw: bool = False, **kw):
     """A proposal was saved (every action saves it, replies included): its search
-    document is rebuilt as soon as the change commits (outside the row lock)."""
+    document and its terms are rebuilt as soon as the change commits (outside the row lock)."""
     if not raw:
         transaction.on_commit(partial(search.reindex_committed, instance.pk))
+        transaction.on_commit(partial(index.index_committed, instance.pk))

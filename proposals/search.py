@@ -39,26 +39,27 @@ MARK_START, MARK_STOP = "\x02", "\x03"  # ts_headline's markers, turned into <ma
 
 
 @cache
-def _tokenizer() -> jieba.Tokenizer:
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+def tokenizer() -> jieba.Tokenizer:
+    """jieba with the committee's words, once per process (``proposals.text`` shares it)."""
+    made = jieba.Tokenizer()
+    made.initialize()
     if WORDS_FILE.exists():
-        tokenizer.load_userdict(str(WORDS_FILE))
-    return tokenizer
+        made.load_userdict(str(WORDS_FILE))
+    return made
 
 
 def add_words(words) -> None:
     """Teach the segmenter names it should keep whole (handling units, places)."""
-    tokenizer = _tokenizer()
+    segmenter = tokenizer()
     for word in words:
         if word:
-            tokenizer.add_word(word)
+            segmenter.add_word(word)
 
 
 def words(text: str) -> list[str]:
     """Every word of ``text`` jieba finds, long ones and the words inside them (search
     mode: 养老服务体系 gives 养老, 服务, 体系 and 服务体系), lower-cased, no punctuation."""
-    return [w.lower() for w in _tokenizer().cut_for_search(text or "") if WORD.fullmatch(w)]
+    return [w.lower() for w in tokenizer().cut_for_search(text or "") if WORD.fullmatch(w)]
 
 
 def query_words(text: str) -> list[str]:
@@ -76,10 +77,10 @@ def readable(text: str) -> str:
     """``text`` split into its smallest words, in order, punctuation kept, each once — the
     document ``ts_headline`` marks words in (``words`` repeats a long word's parts)."""
     out = []
-    for token in _tokenizer().cut(text or ""):
+    for token in tokenizer().cut(text or ""):
         if token.isspace():
             continue
-        parts = [w for w in _tokenizer().cut_for_search(token) if w != token and w in token]
+        parts = [w for w in tokenizer().cut_for_search(token) if w != token and w in token]
         smallest = [w for w in parts if not any(o != w and o in w for o in parts)]
         out.extend(smallest if "".join(smallest) == token else [token])
     return " ".join(out)

@@ -14,6 +14,7 @@ from committees.workcalendar import Calendars
 from proposals.models import Notification
 from proposals.reminders import delivery, sweep
 from proposals.services import feedback
+from proposals.text import routing
 
 # Notification e-mails are recovered for a day, no longer: an older notice is read in the app.
 EMAIL_RECOVERY_WITHIN = datetime.timedelta(days=1)
@@ -104,3 +105,9 @@ def deliver_due_reminders() -> int:
     """Every few minutes: retries that are due, and rows a crash left pending."""
     calendars = Calendars(timezone.localdate())
     return sweep.hand_over_pending(timezone.now(), calendars, sweep.enqueue_delivery)
+
+
+@shared_task(ignore_result=True)
+def train_text_model() -> tuple[int, int]:
+    """Nightly: retrain the similar-proposal and unit-suggestion model on the day's work."""
+    return routing.train()

@@ -48,6 +48,21 @@ def proposal_filter(user: User | None) -> Q | None:
     return q
 
 
+def reference_filter(user: User | None) -> Q | None:
+    """What a user may be shown as a reference (similar proposals while writing): what
+    they may see, and for members their committee's filed proposals — number, title,
+    state and reply, as a committee publishes them (提案公开); their pages stay closed."""
+    q = proposal_filter(user)
+    if q is None:
+        return None
+    roles = roles_of(user)
+    if Role.MEMBER in roles or Role.COLLECTIVE in roles:
+        ids = committee_ids(user)
+        in_committee = Q() if ids is None else Q(committee_id__in=ids)
+        q |= in_committee & Q(state__in=groups.values(groups.FILED))
+    return q
+
+
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user: User | None) -> ProposalQuerySet:
         q = proposal_filter(user)

@@ -24,6 +24,10 @@ HANDLING = frozenset({State.ASSIGNED, State.REHANDLING})
 # Nothing more will happen to it.
 ENDED = frozenset({State.WITHDRAWN, State.DECLINED, State.MERGED, State.TRANSFERRED, State.CLOSED})
 
+# On the committee's record: sent in and not taken back or sent elsewhere (what similar
+# proposals are looked for among).
+ON_RECORD = frozenset(State) - {State.DRAFT, State.WITHDRAWN, State.TRANSFERRED}
+
 # A proposal still open to receive another by merging (并案).
 MERGE_TARGETS = frozenset({State.SUBMITTED, State.UNDER_REVIEW, State.FILED, State.ASSIGNED})
 

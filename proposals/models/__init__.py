@@ -28,6 +28,13 @@ from proposals.models.proposals import (
     Review,
     attachment_path,
 )
+from proposals.models.text import (
+    MergeDismissal,
+    ProfileTerm,
+    ProposalTerm,
+    TermWeight,
+    UnitSuggestion,
+)
 
 __all__ = [
     "USER",
@@ -42,17 +49,22 @@ __all__ = [
     "ExportJob",
     "Extension",
     "Feedback",
+    "MergeDismissal",
     "Nomination",
     "Notification",
     "NumberSequence",
+    "ProfileTerm",
     "Proposal",
     "ProposalEvent",
+    "ProposalTerm",
     "ReassignmentRequest",
     "Reminder",
     "Reply",
     "Review",
     "Supervision",
+    "TermWeight",
     "UnitOpinion",
+    "UnitSuggestion",
     "attachment_path",
     "default_rubric",
     "export_path",

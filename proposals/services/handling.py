@@ -37,6 +37,7 @@ from proposals.models import (
 from proposals.notifications import committee_staff, notify, unit_contacts
 from proposals.services.base import action, checked_upload, require
 from proposals.services.drafting import _reload
+from proposals.text import routing
 
 
 def _units(committee_id: int, ids: Iterable[int], field: str) -> list[HandlingUnit]:
@@ -146,6 +147,7 @@ def assign(
         p.state = State.ASSIGNED
         p.handling_round = 1
         step.event = events.assigned((u.pk, u.name, r) for u, r in plan)
+        routing.record_choice(p, plan[0][0].pk if plan else None)
     return _reload(proposal)
 
 

@@ -1,0 +1,65 @@
+"""Suggested units and category (proposals.text.routing): learnt from past assignments,
+with reasons and load; what staff chose is recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from proposals.models import UnitSuggestion
+from proposals.services import handling
+from proposals.text import routing
+from tests import flows
+from tests.proposals.text.conftest import (
+    ELDERLY,
+    ELDERLY_AGAIN,
+    SCHOOLS,
+    TRAFFIC,
+    assigned_to,
+    written,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def past(world, trained):
+    """Elderly care went to units[0], schools to units[1], traffic to units[2]."""
+    civil, education, transport = world.units
+    handled = {
+        "elderly": assigned_to(world, ELDERLY, civil),
+        "schools": assigned_to(world, SCHOOLS, education),
+        "traffic": assigned_to(world, TRAFFIC, transport),
+    }
+    trained()
+    return handled
+
+
+def test_the_unit_that_handled_the_like_proposals_comes_first_with_its_reasons(world, past):
+    new = written(world, ELDERLY_AGAIN)
+    routing.learn()
+    found = routing.suggest(new)
+    first = found.units[0]
+    assert first.unit == world.units[0]
+    assert first.because == [past["elderly"]]
+    # Assigned on flows.DAY (2025) and unanswered at the fixed clock (2026-11-16): overdue.
+    assert first.open_count == 1 and first.overdue_count == 1
+    # Only units with some evidence, best first (schools share nothing with elderly care).
+    assert world.units[1] not in [c.unit for c in found.units]
+    assert [c.score for c in found.units] == sorted((c.score for c in found.units), reverse=True)
+    assert found.categories[0].code == "social" and found.categories[0].label == "社会建设"
+
+
+def test_staff_taking_the_suggestion_or_not_is_recorded(world, past):
+    taken = flows.filed(world, cosigners=False, **ELDERLY_AGAIN)
+    handling.assign(world.staff, taken, lead_unit=world.units[0].pk, today=flows.DAY)
+    record = UnitSuggestion.objects.get(proposal=taken)
+    assert record.suggested[0] == world.units[0].pk and record.taken
+    assert record.chosen == world.units[0]
+
+
+def test_a_unit_outside_the_suggestions_is_recorded_as_not_taken(world, past):
+    other = world.units[0].__class__.objects.create(committee=world.committee, name="市文旅局")
+    p = flows.filed(world, cosigners=False, **ELDERLY_AGAIN)
+    handling.assign(world.staff, p, lead_unit=other.pk, today=flows.DAY)
+    record = UnitSuggestion.objects.get(proposal=p)
+    assert not record.taken and other.pk not in record.suggested
