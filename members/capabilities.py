@@ -32,6 +32,7 @@ class Capability(StrEnum):
     EXPORT_COMPILATION = "export_compilation"  # 提案汇编 and other office exports
     MANAGE_AWARDS = "manage_awards"  # open rounds, nominate, choose, publish
     ADMINISTER = "administer"  # accounts, account import, rules, holiday calendar
+    ROUTE_PROPOSALS = "route_proposals"  # merge suggestions, suggested units and category
 
 
 STAFF = frozenset({Role.STAFF, Role.ADMIN})
@@ -49,6 +50,7 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.EXPORT_COMPILATION: STAFF,
     Capability.MANAGE_AWARDS: STAFF,
     Capability.ADMINISTER: frozenset({Role.ADMIN}),
+    Capability.ROUTE_PROPOSALS: STAFF,
 }
 
 

@@ -1,4 +1,4 @@
-"""What every app's API shares: reading a request body, and naming a related object."""
+"""What every app's API shares: reading a request body or query, naming a related object."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ from rest_framework.request import Request
 def body(serializer_class, request: Request) -> dict:
     """The request body validated by ``serializer_class`` (a 400 with field errors if not)."""
     serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def query(serializer_class, request: Request) -> dict:
+    """The query string validated by ``serializer_class`` (a 400 with field errors if not)."""
+    serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

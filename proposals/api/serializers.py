@@ -573,3 +573,60 @@ class ReminderSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=5000,
+        help_text="正在撰写的标题或内容 · the title or text being written",
+        error_messages={
+            "required": "请提供要比对的文字（text）。",
+            "blank": "请提供要比对的文字（text）。",
+        },
+    )
+    exclude = serializers.IntegerField(
+        required=False, min_value=1, help_text="不参与比对的提案 id（正在编辑的草稿）"
+    )
+
+
+class ProposalBriefSerializer(serializers.ModelSerializer):
+    """A proposal named in a reason: id, number and title."""
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "number", "title"]
+
+
+class SimilarProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="proposal.pk")
+    number = serializers.CharField(source="proposal.number")
+    title = serializers.CharField(source="proposal.title")
+    state = serializers.CharField(source="proposal.state")
+    state_label = serializers.CharField(source="proposal.get_state_display")
+    session = RefSerializer(source="proposal.session")
+    score = serializers.FloatField(help_text="余弦相似度 0–1 · cosine similarity")
+    openable = serializers.BooleanField(
+        help_text="调用者能否打开该提案详情 · whether GET /proposals/{id}/ is allowed"
+    )
+    reply_class = serializers.CharField(help_text="答复分类（已答复的）· reply class, if answered")
+    reply_opening = serializers.CharField(help_text="答复开头 · the reply's opening words")
+
+
+class UnitChoiceSerializer(serializers.Serializer):
+    unit = RefSerializer()
+    score = serializers.FloatField()
+    because = ProposalBriefSerializer(many=True, help_text="依据：相似的既往提案")
+    open_count = serializers.IntegerField(help_text="在办件数 · open assignments")
+    overdue_count = serializers.IntegerField(help_text="超期件数 · overdue assignments")
+
+
+class CategoryChoiceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    score = serializers.FloatField()
+    because = ProposalBriefSerializer(many=True)
+
+
+class RoutingSerializer(serializers.Serializer):
+    units = UnitChoiceSerializer(many=True)
+    categories = CategoryChoiceSerializer(many=True)

@@ -10,13 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from committees.models import Organization
-from cppcc.api.common import body
+from cppcc.api.common import body, query
 from cppcc.api.renderers import DOWNLOAD_RENDERERS
 from cppcc.errors import InvalidTransition
 from members.capabilities import Capability, may
@@ -27,6 +27,8 @@ from proposals.filters import AssignmentFilterSet, ProposalFilterSet, ReminderFi
 from proposals.history import timeline
 from proposals.models import Notification, Proposal, ReassignmentRequest, Reminder
 from proposals.services import drafting, feedback, handling, review, supervision
+from proposals.text import routing
+from proposals.text import similar as text_similar
 
 
 def if_match_version(request: Request) -> int | None:
@@ -312,6 +314,51 @@ class ProposalViewSet(
         data = body(s.SuperviseSerializer, request)
         supervision.supervise(request.user, proposal.pk, **data)
         return self._fresh(pk)
+
+    @extend_schema(
+        summary="相似提案 · proposals like a text being written",
+        parameters=[s.SimilarQuerySerializer],
+        responses=s.SimilarProposalSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def similar(self, request: Request) -> Response:
+        data = query(s.SimilarQuerySerializer, request)
+        exclude = [data["exclude"]] if data.get("exclude") else []
+        found = text_similar.for_text(request.user, data["text"], exclude=exclude)
+        return Response(s.SimilarProposalSerializer(found, many=True).data)
+
+    @extend_schema(
+        summary="相似提案 · proposals like this one",
+        responses=s.SimilarProposalSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="similar",
+        url_name="similar-to",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def similar_to(self, request: Request, pk=None) -> Response:
+        found = text_similar.for_proposal(request.user, self.get_object())
+        return Response(s.SimilarProposalSerializer(found, many=True).data)
+
+    @extend_schema(
+        summary="建议承办单位与类别 · suggested handling units and category (staff)",
+        responses=s.RoutingSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="suggested-units",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def suggested_units(self, request: Request, pk=None) -> Response:
+        proposal = self.get_object()
+        if not may(request.user, Capability.ROUTE_PROPOSALS):
+            raise PermissionDenied(_("只有提案委员会工作人员可以查看建议的承办单位。"))
+        return Response(s.RoutingSerializer(routing.suggest(proposal)).data)
 
     @extend_schema(summary="办理记录 · the audit trail", responses=s.EventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

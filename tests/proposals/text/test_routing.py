@@ -9,12 +9,13 @@ from proposals.models import UnitSuggestion
 from proposals.services import handling
 from proposals.text import routing
 from tests import flows
-from tests.proposals.text.conftest import (
+from tests.proposals.text.corpus import (
     ELDERLY,
     ELDERLY_AGAIN,
     SCHOOLS,
     TRAFFIC,
     assigned_to,
+    train,
     written,
 )
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def past(world, trained):
+def past(world):
     """Elderly care went to units[0], schools to units[1], traffic to units[2]."""
     civil, education, transport = world.units
     handled = {
@@ -30,7 +31,7 @@ def past(world, trained):
         "schools": assigned_to(world, SCHOOLS, education),
         "traffic": assigned_to(world, TRAFFIC, transport),
     }
-    trained()
+    train()
     return handled
 
 

@@ -11,12 +11,13 @@ from proposals.services import drafting
 from proposals.text import similar
 from tests import flows
 from tests.factories import SessionFactory, World
-from tests.proposals.text.conftest import (
+from tests.proposals.text.corpus import (
     BOILERPLATE_ONLY,
     ELDERLY,
     ELDERLY_AGAIN,
     SCHOOLS,
     TRAFFIC,
+    train,
     written,
 )
 
@@ -27,26 +28,24 @@ def titles(found) -> list[str]:
     return [s.proposal.title for s in found]
 
 
-def test_the_paraphrase_comes_first_and_the_boilerplate_alone_is_not_enough(world, trained):
+def test_the_paraphrase_comes_first_and_the_boilerplate_alone_is_not_enough(world):
     original = written(world, ELDERLY)
     for content in (SCHOOLS, TRAFFIC, BOILERPLATE_ONLY):
         written(world, content)
-    trained()
+    train()
     found = similar.for_text(world.staff, ELDERLY_AGAIN["title"], ELDERLY_AGAIN["background"])
     assert titles(found) == [original.title]
     assert found[0].score >= 0.3 and found[0].openable
     # A proposal never finds itself; its twin comes first.
     twin = written(world, ELDERLY_AGAIN)
-    trained()
+    train()
     assert titles(similar.for_proposal(world.staff, original)) == [twin.title]
 
 
-def test_a_member_is_shown_filed_proposals_with_their_reply_but_not_others_in_review(
-    world, trained
-):
+def test_a_member_is_shown_filed_proposals_with_their_reply_but_not_others_in_review(world):
     answered = flows.replied(world, classification="A", cosigners=False, **ELDERLY)
     waiting = written(world, {**ELDERLY_AGAIN, "title": "关于社区养老照护的提案"})
-    trained()
+    train()
     writer = world.other_member.user  # neither proposer nor co-signer of either
     found = similar.for_text(writer, ELDERLY_AGAIN["title"], ELDERLY_AGAIN["suggestions"])
     assert titles(found) == [answered.title]
@@ -55,7 +54,7 @@ def test_a_member_is_shown_filed_proposals_with_their_reply_but_not_others_in_re
     assert waiting.title in titles(similar.for_text(world.staff, ELDERLY_AGAIN["title"]))
 
 
-def test_other_committees_drafts_and_old_sessions_are_never_shown(world, trained):
+def test_other_committees_drafts_and_old_sessions_are_never_shown(world):
     other = World.build(prefix="晋中")
     written(other, ELDERLY)
     draft = flows.draft(world, cosigners=False, **ELDERLY)
@@ -77,7 +76,7 @@ def test_other_committees_drafts_and_old_sessions_are_never_shown(world, trained
     old = written(world, ELDERLY)
     old.session = old_session
     old.save(update_fields=["session"])
-    trained()
+    train()
     assert similar.for_text(world.staff, ELDERLY["title"], ELDERLY["background"]) == []
     assert similar.for_text(world.member.user, ELDERLY["title"], exclude=[draft.pk]) == []
     assert [s.proposal for s in similar.for_text(other.staff, ELDERLY["title"])] != []
