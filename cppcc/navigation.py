@@ -46,6 +46,7 @@ GROUPS = (
         (
             Link(_("全部提案"), "proposals:list"),
             Link(_("撰写提案"), "proposals:create", C.WRITE_PROPOSALS),
+            Link(_("并案建议"), "proposals:merge_suggestions", C.ROUTE_PROPOSALS),
             Link(_("优秀提案"), "awards:index"),
             Link(_("导出"), "exports:index"),
         ),

@@ -8,13 +8,21 @@ from django.utils.translation import gettext as _
 
 from committees.models import Committee, HandlingUnit, Session
 from committees.rules import rules_for
-from cppcc.errors import DomainError, InvalidTransition
+from cppcc.errors import DomainError, InvalidTransition, NotPermitted
+from members.capabilities import Capability, may
 from members.models import User
 from proposals import conditions, workflow
 from proposals.choices import CosignerStatus, ReviewDecision, ReviewStage, State
 from proposals.domain import events, groups
 from proposals.locks import lock_proposals
-from proposals.models import Attachment, Cosigner, Proposal, ProposalEvent, Review
+from proposals.models import (
+    Attachment,
+    Cosigner,
+    MergeDismissal,
+    Proposal,
+    ProposalEvent,
+    Review,
+)
 from proposals.notifications import committee_staff, notify, unit_contacts
 from proposals.numbering import next_number
 from proposals.services.base import action, require
@@ -248,3 +256,30 @@ def transfer(
             _("提案《{t}》已转交{c}办理").format(t=p.title, c=target),
         )
     return copy
+
+
+def dismiss_merge_suggestion(user: User, proposal_ids: list[int]) -> int:
+    """不予并案: staff judged a suggested group not to be one proposal; every pair of it is
+    remembered (``MergeDismissal``, with who and when) and not suggested again.
+
+    Returns the number of pairs newly remembered."""
+    if not may(user, Capability.ROUTE_PROPOSALS):
+        raise NotPermitted(_("只有提案委员会工作人员可以处理并案建议。"))
+    ids = sorted(set(proposal_ids))
+    require(len(ids) >= 2, _("请至少选择两件提案。"), "proposals")
+    with transaction.atomic():
+        found = Proposal.objects.visible_to(user).filter(pk__in=ids)
+        require(found.count() == len(ids), _("提案不存在或无权查看。"), "proposals")
+        require(
+            found.values("committee_id", "session_id").distinct().count() == 1,
+            _("只能处理同一会次的提案。"),
+            "proposals",
+        )
+        made = 0
+        for i, first in enumerate(ids):
+            for second in ids[i + 1 :]:
+                _row, created = MergeDismissal.objects.get_or_create(
+                    first_id=first, second_id=second, defaults={"dismissed_by": user}
+                )
+                made += created
+    return made

@@ -13,6 +13,7 @@ from proposals.views.editing import (
 from proposals.views.lists import assignment_inbox, overdue_board, proposal_list, supervision_list
 from proposals.views.notices import notifications, reminders
 from proposals.views.requests import decide_request, reassignment_requests
+from proposals.views.text import dismiss_merge, merge_suggestions, similar_fragment
 
 __all__ = [
     "assignment_act",
@@ -20,6 +21,8 @@ __all__ = [
     "attachment_delete",
     "attachment_upload",
     "decide_request",
+    "dismiss_merge",
+    "merge_suggestions",
     "notifications",
     "overdue_board",
     "proposal_act",
@@ -30,5 +33,6 @@ __all__ = [
     "proposal_list",
     "reassignment_requests",
     "reminders",
+    "similar_fragment",
     "supervision_list",
 ]

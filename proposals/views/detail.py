@@ -17,13 +17,16 @@ from django.views.decorators.http import require_POST
 
 from committees.workcalendar import WorkCalendar
 from cppcc.errors import DomainError
+from members.capabilities import Capability, may
 from proposals import conditions, queries, work_centre, workflow
 from proposals import forms as f
 from proposals.choices import DeadlineKind, State, UnitRole
+from proposals.domain import groups
 from proposals.history import timeline
 from proposals.models import Proposal
 from proposals.queries import current_deadline
 from proposals.services import drafting, feedback, handling, review, supervision, urging
+from proposals.text import routing, similar
 from proposals.views.common import apply_error, returned_because
 from proposals.views.lists import reroute_days_left
 from proposals.views.notices import reminder_log
@@ -97,15 +100,33 @@ ASSIGNMENT_ACTIONS: dict[str, UiAction] = {
 }
 
 
-def _panels(user, proposal: Proposal, bound: dict | None = None) -> tuple[list, list]:
+# A link may open a panel with a choice made: ?merge_into=<id> (from a similar proposal or
+# the merge queue), ?lead=<id> (a suggested unit).
+PREFILL = {"merge_into": ("merge", "into"), "lead": ("assign", "lead_unit")}
+
+
+def _prefill(query) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for param, (name, field) in PREFILL.items():
+        value = query.get(param, "")
+        if value.isdigit():
+            found.setdefault(name, {})[field] = int(value)
+    return found
+
+
+def _panels(
+    user, proposal: Proposal, bound: dict | None = None, prefill: dict | None = None
+) -> tuple[list, list]:
     """The action forms this user may use now: proposal-level, then per assignment."""
-    bound = bound or {}
+    bound, prefill = bound or {}, prefill or {}
     today = timezone.localdate()
     proposal_panels = []
     for name in workflow.allowed_actions(user, proposal, today):
         if name not in PROPOSAL_ACTIONS:
             continue
-        form = bound.get(("p", name)) or PROPOSAL_ACTIONS[name].form(proposal=proposal, prefix=name)
+        form = bound.get(("p", name)) or PROPOSAL_ACTIONS[name].form(
+            proposal=proposal, prefix=name, initial=prefill.get(name)
+        )
         label = workflow.BY_NAME[name].label
         if name == "withdraw" and proposal.state == State.DRAFT:
             label = _("删除草稿")  # a draft nobody has seen: it is kept as withdrawn
@@ -113,6 +134,7 @@ def _panels(user, proposal: Proposal, bound: dict | None = None) -> tuple[list, 
             {
                 "name": name,
                 "quick": not form.visible_fields(),  # one click: nothing to fill in
+                "open": name in prefill,
                 "label": label,
                 "form": form,
                 "style": PROPOSAL_ACTIONS[name].style,
@@ -147,9 +169,27 @@ def _unavailable(user, proposal: Proposal) -> list[dict]:
     ]
 
 
+def _text_help(user, proposal: Proposal, panels: list) -> dict:
+    """For staff: the proposals like this one (a merge a click away where merging is
+    possible) and, where it may be assigned, the suggested units and category."""
+    if not may(user, Capability.ROUTE_PROPOSALS):
+        return {}
+    names = {panel["name"] for panel in panels}
+    found = similar.for_proposal(user, proposal)
+    targets = (
+        [s.proposal.pk for s in found if s.proposal.state in groups.MERGE_TARGETS]
+        if "merge" in names
+        else []
+    )
+    suggested = routing.suggest(proposal) if "assign" in names else None
+    return {"similar": found, "merge_targets": targets, "routing": suggested}
+
+
 def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None, status: int = 200):
     conditions.attach_rules([proposal])
-    proposal_panels, assignment_panels = _panels(request.user, proposal, bound)
+    proposal_panels, assignment_panels = _panels(
+        request.user, proposal, bound, _prefill(request.GET)
+    )
     events = list(timeline(proposal))
     calendar = WorkCalendar.for_committee(proposal.committee_id)
     today = timezone.localdate()
@@ -192,6 +232,7 @@ def _detail(request: HttpRequest, proposal: Proposal, bound: dict | None = None,
             "unavailable": _unavailable(request.user, proposal),
             "returned_because": returned_because(proposal),
             "may_edit": workflow.problem(request.user, "edit", proposal) is None,
+            **_text_help(request.user, proposal, proposal_panels),
         },
         status=status,
     )
