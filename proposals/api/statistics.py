@@ -90,6 +90,15 @@ class StatisticsSatisfactionSerializer(serializers.Serializer):
     result = StatisticsShareSerializer(many=True)
 
 
+class StatisticsRoutingSerializer(serializers.Serializer):
+    assigned = serializers.IntegerField(help_text=_("已交办的提案数"))
+    rerouted = serializers.IntegerField(help_text=_("其中调整过承办单位的提案数"))
+    rerouting_rate = serializers.FloatField(allow_null=True, help_text=_("调整率，百分比"))
+    suggested = serializers.IntegerField(help_text=_("交办时记录了建议单位的提案数"))
+    taken = serializers.IntegerField(help_text=_("其中主办单位为建议单位之一的提案数"))
+    acceptance_rate = serializers.FloatField(allow_null=True, help_text=_("建议采纳率，百分比"))
+
+
 class StatisticsSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True)
     session = serializers.IntegerField(allow_null=True)
@@ -107,6 +116,7 @@ class StatisticsSerializer(serializers.Serializer):
     by_kind = StatisticsSplitSerializer(many=True)
     replies = StatisticsRepliesSerializer()
     satisfaction = StatisticsSatisfactionSerializer()
+    routing = StatisticsRoutingSerializer(help_text=_("交办质量：调整率与建议单位采纳率"))
     units = StatisticsUnitLoadSerializer(many=True)
     sectors = StatisticsGroupSerializer(many=True)
     committees = StatisticsGroupSerializer(many=True)

@@ -19,9 +19,13 @@ from proposals.choices import (
 )
 from proposals.models import Proposal
 from proposals.statistics.conditions import (
+    ASSIGNED,
     FILED,
     FLAGS,
     FORWARDED,
+    REROUTED,
+    SUGGESTED,
+    SUGGESTION_TAKEN,
     active_assignments,
     flag_counts,
     latest_feedback,
@@ -33,6 +37,7 @@ from proposals.statistics.figures import (
     CommitteeFigures,
     Group,
     Replies,
+    Routing,
     Satisfactions,
     Share,
     Split,
@@ -184,6 +189,17 @@ def _satisfaction(received: QuerySet[Proposal]) -> Satisfactions:
     )
 
 
+def _routing(totals: dict) -> Routing:
+    return Routing(
+        assigned=totals["assigned"],
+        rerouted=totals["rerouted"],
+        rerouting_rate=percent(totals["rerouted"], totals["assigned"]),
+        suggested=totals["suggested"],
+        taken=totals["taken"],
+        acceptance_rate=percent(totals["taken"], totals["suggested"]),
+    )
+
+
 def compute(
     proposals: QuerySet[Proposal],
     *,
@@ -219,6 +235,10 @@ def compute(
         received=Count("pk"),
         filed=Count("pk", filter=FILED),
         forwarded=Count("pk", filter=FORWARDED),
+        assigned=Count("pk", filter=ASSIGNED),
+        rerouted=Count("pk", filter=REROUTED),
+        suggested=Count("pk", filter=SUGGESTED),
+        taken=Count("pk", filter=SUGGESTION_TAKEN),
         **{f"state:{s}": Count("pk", filter=Q(state=s)) for s in State.values},
         **split_counts("category", Category.values),
         **split_counts("source", Source.values),
@@ -255,6 +275,7 @@ def compute(
             classes=_reply_classes(received, [g.id for g in committees]),
         ),
         satisfaction=_satisfaction(received),
+        routing=_routing(totals),
         units=unit_loads(received, today=today, top=top_units),
         sectors=_groups(received, "sector_id", "sector__name", ["sector__code", "sector_id"]),
         committees=committees,

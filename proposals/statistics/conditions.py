@@ -15,7 +15,7 @@ from committees.scoping import statistics_committee_ids
 from members.capabilities import Capability, may
 from proposals.choices import AssignmentStatus, DeadlineKind, State
 from proposals.domain import groups
-from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply
+from proposals.models import Assignment, Deadline, Feedback, Proposal, Reply, UnitSuggestion
 from proposals.statistics.figures import DELIVERED, ReplyStatus, UnitWork
 
 
@@ -55,6 +55,14 @@ FILED = Q(state__in=groups.values(groups.FILED))
 # Declined, and forwarded to a unit as an opinion (转为意见建议): counted apart from the
 # filed ones in every report ("其中转为意见建议125件").
 FORWARDED = Q(state=State.DECLINED, forwarded_to__isnull=False)
+# Assigned to units; of them re-routed (a unit's assignment moved to another, 调整); with
+# the suggested units on record at assignment; and with the lead unit one of them.
+ASSIGNED = Q(Exists(Assignment.objects.filter(proposal=OuterRef("pk"))))
+REROUTED = Q(
+    Exists(Assignment.objects.filter(proposal=OuterRef("pk"), status=AssignmentStatus.REROUTED))
+)
+SUGGESTED = Q(Exists(UnitSuggestion.objects.filter(proposal=OuterRef("pk"))))
+SUGGESTION_TAKEN = Q(Exists(UnitSuggestion.objects.filter(proposal=OuterRef("pk"), taken=True)))
 
 
 def received_proposals(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:

@@ -85,6 +85,18 @@ class Satisfactions:
 
 
 @dataclass(frozen=True)
+class Routing:
+    """交办 quality: re-routed proposals, and how often staff took a suggested unit."""
+
+    assigned: int  # received proposals assigned to units
+    rerouted: int  # of them, with a unit re-routed away (调整)
+    rerouting_rate: float | None
+    suggested: int  # assignments made with the suggested units on record
+    taken: int  # of them, the lead unit chosen was one of the three suggested
+    acceptance_rate: float | None
+
+
+@dataclass(frozen=True)
 class Statistics:
     received: int
     filed: int
@@ -97,6 +109,7 @@ class Statistics:
     by_kind: list[Split]
     replies: Replies
     satisfaction: Satisfactions
+    routing: Routing
     units: list[UnitLoad]
     sectors: list[Group]
     committees: list[Group]

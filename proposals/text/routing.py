@@ -237,9 +237,12 @@ def _load(units) -> dict[int, tuple[int, int]]:
 # ---- what staff did with it -------------------------------------------------------------------
 
 
-def record_choice(proposal: Proposal, lead_unit_id: int | None) -> UnitSuggestion:
-    """Remember the units suggested when ``proposal`` was assigned and the lead unit chosen."""
+def record_choice(proposal: Proposal, lead_unit_id: int | None) -> UnitSuggestion | None:
+    """Remember the units suggested when ``proposal`` was assigned and the lead unit
+    chosen (nothing when there was nothing to suggest: no past proposal was like it)."""
     suggested = [choice.unit.pk for choice in suggest(proposal).units]
+    if not suggested:
+        return None
     return UnitSuggestion.objects.create(
         proposal=proposal,
         suggested=suggested,

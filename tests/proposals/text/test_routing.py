@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from proposals.models import UnitSuggestion
+from proposals import statistics
+from proposals.models import Proposal, UnitSuggestion
 from proposals.services import handling
 from proposals.text import routing
 from tests import flows
+from tests.helpers import logged_in
 from tests.proposals.text.corpus import (
     ELDERLY,
     ELDERLY_AGAIN,
@@ -64,3 +66,23 @@ def test_a_unit_outside_the_suggestions_is_recorded_as_not_taken(world, past):
     handling.assign(world.staff, p, lead_unit=other.pk, today=flows.DAY)
     record = UnitSuggestion.objects.get(proposal=p)
     assert not record.taken and other.pk not in record.suggested
+
+
+def test_the_dashboard_counts_suggestions_taken_and_proposals_re_routed(client, world, past):
+    taken = flows.filed(world, cosigners=False, **ELDERLY_AGAIN)
+    handling.assign(world.staff, taken, lead_unit=world.units[0].pk, today=flows.DAY)
+    lead = flows.lead_assignment(taken)
+    request = handling.request_reassignment(world.lead_handler, lead, "不属于本单位职责", flows.DAY)
+    handling.decide_reassignment(
+        world.staff, request, approve=True, new_unit=world.units[2].pk, today=flows.DAY
+    )
+    routing_figures = statistics.compute(Proposal.objects.all()).routing
+    # The three past proposals were assigned with nothing to suggest (nothing like them
+    # before): only the fourth counts, and it took the first suggestion.
+    assert (routing_figures.suggested, routing_figures.taken) == (1, 1)
+    assert routing_figures.acceptance_rate == 100.0
+    assert (routing_figures.assigned, routing_figures.rerouted) == (4, 1)
+    assert routing_figures.rerouting_rate == 25.0
+    page = logged_in(client, world.staff).get("/statistics/").content.decode()
+    rates = page[page.index('id="routing-rates"') :]
+    assert "25.0%" in rates and "调整 1 / 交办 4" in rates and "100.0%（1/1）" in rates
