@@ -21,7 +21,7 @@ from demo.figures import (
     PLENARY_SHARE,
     REPLY_CLASS_WEIGHTS,
 )
-from demo.plans import Plan, UnitPlan, bulk
+from demo.plans import Plan, UnitPlan, bulk, lead_for_topic
 from members.models import Member
 from proposals import deadlines as deadline_rules
 from proposals.choices import (
@@ -85,14 +85,16 @@ class History2023:
 
     def new_plan(self, outcome: str, source: str, category: str, plenary: bool) -> Plan:
         title = self.b.namer.title(category)
+        content = self.b.namer.content(title)
         if source == Source.COLLECTIVE:
             orgs = self.w.organizations
             org = self.rng.choices(
                 orgs, weights=[names.ORGANIZATION_WEIGHTS[o.kind] for o in orgs]
             )[0]
-            return Plan(outcome, source, title, self.w.contacts[org.pk], org, org.sector, plenary)
+            contact = self.w.contacts[org.pk]
+            return Plan(outcome, source, title, contact, org, org.sector, plenary, content)
         member = self.pick_member()
-        return Plan(outcome, source, title, member.user, None, member.sector, plenary)
+        return Plan(outcome, source, title, member.user, None, member.sector, plenary, content)
 
     def pick_member(self) -> Member:
         # A third of member proposals come from the most active fifty members.
@@ -141,7 +143,8 @@ class History2023:
         for _ in range(NOT_FILED_2023[State.MERGED]):
             target = rng.choice(plenary_filed)
             plan = self.new_plan(State.MERGED, Source.MEMBER, target.title.category, True)
-            plan.title = self.b.namer.similar(target.title)
+            plan.content = self.b.namer.retold(target.content)
+            plan.title = plan.content.title
             plan.merge_into = target
             target.merged.append(plan)
             merged.append(plan)
@@ -224,7 +227,7 @@ class History2023:
                 plan.reviews.append((stage, ReviewDecision.DECLINE, moment, reviewer))
                 plan.decline_ground = rng.choice(self.rules.decline_grounds)
                 if rng.random() < 0.35:
-                    code = rng.choice(names.UNITS_BY_CATEGORY[plan.title.category])
+                    code = names.TOPIC_UNITS[plan.title.topic][0]
                     plan.forwarded_to = self.w.unit_by_code[code]
         if plan.outcome == State.MERGED:
             plan.ended_at = self.office(datetime.date(2023, 2, 20), earliest=last)
@@ -249,12 +252,12 @@ class History2023:
         rng = self.rng
         by_code = self.w.unit_by_code
         for plan in filed:
-            preferred = [by_code[c] for c in names.UNITS_BY_CATEGORY[plan.title.category]]
+            preferred = [by_code[c] for c in names.TOPIC_UNITS[plan.title.topic]]
             if rng.random() < 0.04:
                 for unit in rng.sample(preferred, 2):
                     plan.units.append(UnitPlan(unit, UnitRole.SEPARATE))
                 continue
-            lead = rng.choice(preferred)
+            lead = lead_for_topic(rng, preferred, by_code, plan.title.category)
             plan.units.append(UnitPlan(lead, UnitRole.LEAD))
             co_count = rng.choices([0, 1, 2], weights=[65, 25, 10])[0]
             others = [u for u in self.w.units if u.pk != lead.pk]
@@ -381,8 +384,8 @@ class History2023:
                 if self.session.is_plenary(plan.submitted.date())
                 else Kind.REGULAR,
                 title=plan.title.text,
-                background=namer.background(plan.title),
-                suggestions=namer.suggestions(plan.title),
+                background=namer.background(plan.content),
+                suggestions=namer.suggestions(plan.content),
                 category=plan.title.category,
                 topic=w.topics[(plan.title.category, plan.title.topic)],
                 source=plan.source,

@@ -14,7 +14,8 @@ from committees.models import Committee, HandlingUnit
 from demo import names
 from demo.clock import SimulatedClock
 from demo.figures import OK, ONE_DAY, REPLY_CLASS_WEIGHTS
-from demo.texts import Title
+from demo.plans import lead_for_topic
+from demo.texts import Content
 from members.models import Member, User
 from proposals import conditions
 from proposals.choices import (
@@ -117,7 +118,7 @@ class LiveWork:
         self.today = builder.today
         self.transfer_to = transfer_to
         self.done: dict[str, Proposal] = {}
-        self._titles: dict[int, Title] = {}
+        self._contents: dict[int, Content] = {}
         self.place = "我市" if w.committee.level == Committee.Level.CITY else "我区"
 
     # -- scripts --
@@ -156,6 +157,9 @@ class LiveWork:
             S("submitted", minge),
             S("review1", anyone()),
             S("review1", minge),
+            # Two proposals saying the same thing, waiting for review: the merge queue's.
+            S("review1", anyone(), label="twin"),
+            S("submitted", anyone(), into="twin"),
             S("review2", member, cosigners=(cosigner,)),
             S("review2", anyone()),
             S("returned", member),
@@ -294,23 +298,23 @@ class LiveWork:
         yield at
         into = self.done.get(sc.into) if sc.into else None
         if into is not None:
-            title = namer.similar(self._titles[into.pk])
+            content = namer.retold(self._contents[into.pk])
         else:
-            title = namer.title(sc.category or namer.category(), self.place)
-        category = title.category
+            content = namer.content(namer.title(sc.category or namer.category(), self.place))
+        title, category = content.title, content.title.category
         p = drafting.create_draft(
             sc.proposer,
             {
                 "title": title.text,
-                "background": namer.background(title, self.place),
-                "suggestions": namer.suggestions(title),
+                "background": namer.background(content, self.place),
+                "suggestions": namer.suggestions(content),
                 "category": category,
                 "topic": w.topics[(category, title.topic)],
             },
             cosigners=[m.pk for m in (*sc.cosigners, *sc.pending)],
             today=at.date(),
         )
-        self._titles[p.pk] = title
+        self._contents[p.pk] = content
         if sc.label:
             self.done[sc.label] = p
         return p
@@ -409,7 +413,14 @@ class LiveWork:
             else names.COUNTY_UNITS_BY_CATEGORY
         )
         preferred = [w.unit_by_code[c] for c in by_category[p.category] if c in w.unit_by_code]
-        lead = sc.lead or rng.choice(preferred or w.units)
+        city = w.committee.level == Committee.Level.CITY
+        topic_units = [w.unit_by_code[c] for c in names.TOPIC_UNITS[p.topic.name]] if city else []
+        if sc.lead:
+            lead = sc.lead
+        elif topic_units:
+            lead = lead_for_topic(rng, topic_units, w.unit_by_code, p.category)
+        else:
+            lead = rng.choice(preferred or w.units)
         at = self.when(track, assign_ago)
         yield at
         handling.assign(

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from committees.models import HandlingUnit, Organization, Sector
+from demo import names
 from demo.figures import BATCH
-from demo.texts import Title
+from demo.texts import Content, Title
 from members.models import Member, User
 from proposals.choices import Satisfaction
 from proposals.models import (
@@ -47,6 +48,18 @@ def bulk(model: type[models.Model], objs: list) -> list:
     return objs
 
 
+def lead_for_topic(rng, topic_units: list, by_code: dict, category: str):
+    """The lead unit staff choose: the topic's usual unit most often, its other units
+    sometimes, now and then another unit of the category (what makes routing learnable,
+    and not trivially)."""
+    roll = rng.random()
+    if roll < 0.72:
+        return topic_units[0]
+    if roll < 0.92:
+        return rng.choice(topic_units[1:])
+    return by_code[rng.choice(names.UNITS_BY_CATEGORY[category])]
+
+
 @dataclass
 class UnitPlan:
     unit: HandlingUnit
@@ -74,6 +87,7 @@ class Plan:
     organization: Organization | None
     sector: Sector | None
     plenary: bool
+    content: Content | None = None  # what it says (a retelling of its target's if merged)
     created: datetime.datetime | None = None
     submitted: datetime.datetime | None = None
     cosigners: list[tuple[Member, datetime.datetime]] = field(default_factory=list)

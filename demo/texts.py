@@ -18,6 +18,17 @@ class Title:
     stem: str
 
 
+@dataclass(frozen=True)
+class Content:
+    """What a proposal says: its title, the problems it finds, the measures it asks for.
+    ``retold``: a second proposer's words for the same matter (a paraphrase)."""
+
+    title: Title
+    problems: tuple[str, ...]
+    measures: tuple[str, ...]
+    retold: bool = False
+
+
 class Namer:
     """People's names (unique in the world), proposal titles and their texts."""
 
@@ -64,17 +75,54 @@ class Namer:
                 return Title(text, other.category, other.topic, other.stem)
         return Title(f"关于{other.stem}的几点建议", other.category, other.topic, other.stem)
 
-    def background(self, title: Title, place: str = "我市") -> str:
-        problems = self.rng.sample(names.PROBLEMS[title.category], 2)
+    def content(self, title: Title) -> Content:
+        """Two or three of the topic's problems and measures, and one of the category's."""
+        rng = self.rng
+        problems = rng.sample(names.TOPIC_PROBLEMS[title.topic], rng.choice([2, 2, 3]))
+        measures = rng.sample(names.TOPIC_MEASURES[title.topic], 2)
+        measures.insert(rng.randint(0, 2), rng.choice(names.MEASURES[title.category]))
+        return Content(title, tuple(problems), tuple(measures))
+
+    def retold(self, content: Content) -> Content:
+        """The same matter in another proposer's words: a new title, the problems in
+        another order, the measures reordered with one left out, near synonyms."""
+        rng = self.rng
+        swaps = rng.sample(names.SYNONYMS, 4)
+
+        def reword(text: str) -> str:
+            for old, new in swaps:
+                text = text.replace(old, new)
+            return text
+
+        title = content.title
+        stem = reword(title.stem)
+        prefix = rng.choice(["进一步", "加快", "切实", "着力", ""])
+        retitled = Title(f"关于{prefix}{stem}的建议", title.category, title.topic, stem)
+        if retitled.text == title.text:
+            retitled = Title(f"关于{stem}的几点建议", title.category, title.topic, stem)
+        problems = [reword(p) for p in reversed(content.problems)]
+        measures = [reword(m) for m in content.measures]
+        rng.shuffle(measures)
+        if len(measures) > 2 and rng.random() < 0.6:
+            measures.pop()
+        return Content(retitled, tuple(problems), tuple(measures), retold=True)
+
+    def background(self, content: Content, place: str = "我市") -> str:
+        title, problems = content.title, "、".join(content.problems)
+        if content.retold:
+            return (
+                f"调研发现，{place}在{title.stem}方面仍面临{problems}等突出短板。"
+                f"{title.topic}关系民生福祉和长远发展，亟须统筹研究解决。"
+            )
         return (
             f"{title.topic}事关高质量发展和群众切身利益。近年来，{place}围绕{title.stem}"
-            f"做了大量工作，取得积极成效。但调研发现，仍存在{problems[0]}、{problems[1]}"
+            f"做了大量工作，取得积极成效。但调研发现，仍存在{problems}"
             "等问题，需要进一步研究解决。"
         )
 
-    def suggestions(self, title: Title) -> str:
-        measures = self.rng.sample(names.MEASURES[title.category], 3)
-        return f"一是{measures[0]}；二是{measures[1]}；三是{measures[2]}。"
+    def suggestions(self, content: Content) -> str:
+        ordinals = "一二三四五"
+        return "；".join(f"{ordinals[i]}是{m}" for i, m in enumerate(content.measures)) + "。"
 
     def reply_text(self, title: str, classification: str) -> str:
         return (

@@ -317,6 +317,7 @@ class ProposalViewSet(
 
     @extend_schema(
         summary="相似提案 · proposals like a text being written",
+        operation_id="v1_proposals_similar_to_text",
         parameters=[s.SimilarQuerySerializer],
         responses=s.SimilarProposalSerializer(many=True),
     )
@@ -329,6 +330,7 @@ class ProposalViewSet(
 
     @extend_schema(
         summary="相似提案 · proposals like this one",
+        operation_id="v1_proposals_similar_to_proposal",
         responses=s.SimilarProposalSerializer(many=True),
     )
     @action(

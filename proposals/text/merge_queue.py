@@ -17,7 +17,7 @@ from django.db import connection
 from proposals.domain import groups
 from proposals.models import MergeDismissal, Proposal, ProposalTerm
 
-THRESHOLD = 0.4
+THRESHOLD = 0.7
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Two views of the same terms, added up:
 
 - **nearest neighbours**: the committee's past proposals most like this one vote for the
-  lead unit (and category) that finally handled them, each vote weighted by similarity;
+  lead unit (and category) that finally handled them, each vote weighted by the square
+  of its similarity;
 - **profiles** (a linear model): each unit's and category's centroid of the term vectors
   of the proposals it handled, learnt by ``learn()`` (``manage.py train_text_model`` and
   the nightly task), scored by a dot product with this proposal's vector.
@@ -33,11 +34,11 @@ from proposals.text.index import query_vector, stored_vector
 from proposals.text.index import train as index_train
 from proposals.text.similar import scores
 
-NEIGHBOURS = 15
+NEIGHBOURS = 20
 PROFILE_TERMS = 300
 SHOWN = 3
 REASONS = 3
-NEIGHBOUR_SHARE = 0.5  # the rest is the profile's
+NEIGHBOUR_SHARE = 0.9  # the rest is the profile's (measured: benchmarks/text_quality.py)
 
 
 @dataclass
@@ -182,9 +183,9 @@ def suggest(proposal: Proposal, limit: int = SHOWN, among: Iterable[int] | None 
     )
     unit_votes: dict[str, float] = defaultdict(float)
     category_votes: dict[str, float] = defaultdict(float)
-    for pk, s in neighbours:
-        unit_votes[str(leads[pk])] += s
-        category_votes[categories[pk]] += s
+    for pk, s in neighbours:  # a close neighbour counts far more than a loose one
+        unit_votes[str(leads[pk])] += s * s
+        category_votes[categories[pk]] += s * s
     units = _best(
         _combine(unit_votes, _profile_scores(proposal.committee_id, Profile.UNIT, vector)), limit
     )

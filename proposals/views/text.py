@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,8 @@ def merge_suggestions(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     sessions = list(_sessions(request.user))
     chosen = next((s for s in sessions if str(s.pk) == request.GET.get("session")), None)
-    chosen = chosen or (sessions[0] if sessions else None)
+    begun = [s for s in sessions if s.plenary_start <= timezone.localdate()]
+    chosen = chosen or (begun or sessions or [None])[0]  # the current session by default
     groups = (
         merge_queue.suggestions(Proposal.objects.visible_to(request.user), chosen.pk)
         if chosen

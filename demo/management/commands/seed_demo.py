@@ -56,6 +56,7 @@ class Command(BaseCommand):
         summary = build_world(seed=seed, today=today)
         if search.on_postgresql():  # the history is written in bulk, around the services
             call_command("reindex_search", stdout=self.stdout)
+        call_command("train_text_model", stdout=self.stdout)
         for line in summary.lines:
             self.stdout.write(line)
         self.stdout.write(f"用时 {summary.seconds:.1f} 秒")

@@ -23,7 +23,7 @@ ELDERLY = {
 }
 # The same proposal said again: new title, sentences reordered, a synonym or two.
 ELDERLY_AGAIN = {
-    "title": "关于完善社区养老照护体系的建议",
+    "title": "关于完善社区居家养老服务的建议",
     "background": ("养老机构床位紧张，社区养老服务中心覆盖不够，护理人员短缺，老年人口持续增长。"),
     "suggestions": (
         "推动医养结合；培养护理员队伍；财政加大对社区居家养老的支持，让老人在家门口得到照护。"

@@ -1,0 +1,73 @@
+"""A scratch PostgreSQL database for a benchmark, and the guard that keeps benchmarks off
+every other database.
+
+The guard runs before Django is set up, so nothing (not even ``migrate``) can touch a
+database the benchmark did not create: the name must start with ``cppcc_bench_``, and an
+existing database of that name is dropped only if it carries this module's comment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+PREFIX = "cppcc_bench_"
+MARK = "cppcc benchmark scratch database (benchmarks/scratch.py); safe to drop"
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def refuse(message: str) -> None:
+    sys.exit(f"拒绝执行：{message}")
+
+
+def create(name: str, server: str = DEFAULT_SERVER) -> str:
+    """Create the scratch database ``name`` (re-creating one this module made); its URL."""
+    if not re.fullmatch(rf"{PREFIX}[a-z0-9_]+", name):
+        refuse(f"基准测试只使用名为 {PREFIX}… 的临时数据库，不使用 {name!r}。")
+    with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+        if row is not None:
+            if row[0] != MARK:
+                refuse(f"数据库 {name} 已存在且不是基准测试创建的，不会改动它。")
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(MARK))
+        )
+    return _with_database(server, name)
+
+
+def drop(name: str, server: str = DEFAULT_SERVER) -> None:
+    with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+        if row is not None and row[0] == MARK:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def setup_django(database_url: str) -> None:
+    """Django on the scratch database, as production runs it (DEBUG off)."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cppcc.settings"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    import django
+
+    django.setup()
