@@ -82,7 +82,7 @@ class _Quiet:
         pass
 
 
-# ---- the labelled session -----------------------------------------------------------------------
+# ---- the labelled session -----------------------------------------------------------
 
 
 def labelled_session(args):
@@ -121,9 +121,7 @@ def labelled_session(args):
         if i < args.twins:
             contents.append(namer.retold(content))
             pairs.append((len(contents) - 2, len(contents) - 1))
-    at = datetime.datetime.combine(
-        session.plenary_start, datetime.time(10), tzinfo=datetime.UTC
-    )
+    at = datetime.datetime.combine(session.plenary_start, datetime.time(10), tzinfo=datetime.UTC)
     made = Proposal.objects.bulk_create(
         [
             Proposal(
@@ -152,7 +150,7 @@ def labelled_session(args):
     return twins, session
 
 
-# ---- the keyword baseline -------------------------------------------------------------------------
+# ---- the keyword baseline ---------------------------------------------------------------
 
 
 def keyword_sets(proposals) -> dict[int, frozenset[str]]:
@@ -171,7 +169,7 @@ def keyword_ranking(words, query: int, among) -> list[int]:
     return [-neg for _, neg in scored]
 
 
-# ---- the figures ------------------------------------------------------------------------------------
+# ---- the figures ------------------------------------------------------------------------
 
 
 def recall_at_5(twins, session) -> tuple[float, float, str]:

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_a_member_sees_a_like_proposal_while_typing_and_staff_merge_from_the_queue(
-    sessions, size
-):
+def test_a_member_sees_a_like_proposal_while_typing_and_staff_merge_from_the_queue(sessions, size):
     viewport = {"desktop": DESKTOP, "phone": PHONE}[size]
     w = World.build()
     answered = flows.replied(w, classification="A", cosigners=False, **ELDERLY)
