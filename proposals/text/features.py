@@ -33,6 +33,10 @@ LATIN_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
 TITLE_TIMES = 3
 DOCUMENT_TERMS = 48
 QUERY_TERMS = 32
+# A term in more than this share of the proposals is the corpus's boilerplate (套话 the
+# stop-word list does not know yet): it says nothing and its postings are the longest.
+COMMON_SHARE = 0.2
+COMMON_FROM = 200  # ... once there are this many proposals to tell
 
 Vector = dict[str, float]
 

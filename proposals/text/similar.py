@@ -60,25 +60,29 @@ def sessions_of(proposal: Proposal) -> list[int]:
     return sessions_up_to(proposal.committee_id, start.get())
 
 
+def ranking(vector: features.Vector, sessions: Iterable[int], exclude: Iterable[int] = ()):
+    """The proposals of ``sessions`` by their cosine with ``vector``: a grouped scan of the
+    postings of the vector's terms (``proposal_id``, ``score``), best first."""
+    weight = Case(
+        *(When(term=term, then=Value(w)) for term, w in vector.items()),
+        output_field=FloatField(),
+    )
+    return (
+        ProposalTerm.objects.filter(term__in=list(vector), session_id__in=list(sessions))
+        .exclude(proposal_id__in=list(exclude))
+        .values("proposal_id")
+        .annotate(score=Sum(F("weight") * weight))
+        .order_by("-score", "proposal_id")
+    )
+
+
 def scores(
     vector: features.Vector, sessions: Iterable[int], exclude: Iterable[int] = (), limit=POOL
 ) -> list[tuple[int, float]]:
     """(proposal id, cosine) of the best matches in ``sessions``, best first."""
     if not vector:
         return []
-    weight = Case(
-        *(When(term=term, then=Value(w)) for term, w in vector.items()),
-        output_field=FloatField(),
-    )
-    rows = (
-        ProposalTerm.objects.filter(term__in=list(vector), session_id__in=list(sessions))
-        .exclude(proposal_id__in=list(exclude))
-        .values("proposal_id")
-        .annotate(score=Sum(F("weight") * weight))
-        .order_by("-score", "proposal_id")
-        .values_list("proposal_id", "score")
-    )
-    return list(rows[:limit])
+    return list(ranking(vector, sessions, exclude).values_list("proposal_id", "score")[:limit])
 
 
 def _shown(user, ranked: list[tuple[int, float]], limit: int) -> list[SimilarProposal]:

@@ -25,3 +25,10 @@ def test_a_vector_keeps_the_strongest_terms_at_unit_length():
     assert set(vector) == {"养老", "床位"}  # 护理 is common in the corpus
     assert math.isclose(sum(w * w for w in vector.values()), 1.0)
     assert math.isclose(features.cosine(vector, vector), 1.0)
+
+
+def test_a_term_in_most_proposals_is_left_out_once_there_are_enough_to_tell():
+    found = {"养老": 1, "发展": 1}
+    frequencies = {"养老": 10, "发展": 900}
+    assert set(features.vector(found, frequencies, 1000, keep=10)) == {"养老"}
+    assert set(features.vector(found, {"养老": 1, "发展": 90}, 100, keep=10)) == {"养老", "发展"}
