@@ -63,11 +63,27 @@ def reference_filter(user: User | None) -> Q | None:
     return q
 
 
+def repeats_rows(model: type[models.Model], q: Q) -> bool:
+    """Whether filtering by ``q`` joins a to-many relation (a row per match)."""
+    for child in q.children:
+        if isinstance(child, Q):
+            if repeats_rows(model, child):
+                return True
+            continue
+        name = child[0].split("__")[0]
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+    return False
+
+
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user: User | None) -> ProposalQuerySet:
         q = proposal_filter(user)
         if q is None:
             return self.none()
+        if not repeats_rows(self.model, q):  # staff: their committees, on the row itself
+            return self.filter(q)
         # Joins over to-many relations can repeat rows: filter by id instead of distinct().
         ids = self.model.objects.filter(q).values("pk")
         return self.filter(pk__in=ids)

@@ -87,10 +87,12 @@ def vector(
     found: Mapping[str, int], frequencies: Mapping[str, int], documents: int, keep: int
 ) -> Vector:
     """The ``keep`` strongest tf-idf weights of ``found``, scaled to unit length; a term
-    never seen in training counts as seen once."""
+    never seen in training counts as seen once, a common one (``COMMON_SHARE``) not at all."""
+    common = COMMON_SHARE * documents if documents >= COMMON_FROM else math.inf
     weights = {
         term: (1.0 + math.log(tf)) * idf(documents, frequencies.get(term, 1))
         for term, tf in found.items()
+        if frequencies.get(term, 1) <= common
     }
     strongest = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
     norm = math.sqrt(sum(w * w for _, w in strongest)) or 1.0
