@@ -232,7 +232,7 @@ def wait_until_up(base: str, web: subprocess.Popen, log: Path) -> None:
         try:
             if requests.get(base + "/accounts/login/", headers=PROXY, timeout=2).ok:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # listening, workers booting
             pass
         time.sleep(0.5)
     raise AssertionError(f"gunicorn did not answer within 120 s:\n{log.read_text()}")
