@@ -8,10 +8,12 @@ existing database of that name is dropped only if it carries this module's comme
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import secrets
 import sys
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -59,6 +61,26 @@ def drop(name: str, server: str = DEFAULT_SERVER) -> None:
         ).fetchone()
         if row is not None and row[0] == MARK:
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def parser(description: str, database: str) -> argparse.ArgumentParser:
+    """A benchmark's command line, with the scratch database's options."""
+    made = argparse.ArgumentParser(description=description)
+    made.add_argument("--database", default=database, help=f"临时数据库名（{PREFIX}…）")
+    made.add_argument("--server", default=DEFAULT_SERVER)
+    made.add_argument("--keep", action="store_true", help="不删除临时数据库")
+    return made
+
+
+def run(args: argparse.Namespace, work: Callable[[argparse.Namespace], None]) -> None:
+    """``work(args)`` with Django on a fresh scratch database, dropped afterwards."""
+    url = create(args.database, args.server)
+    try:
+        setup_django(url)
+        work(args)
+    finally:
+        if not args.keep:
+            drop(args.database, args.server)
 
 
 def setup_django(database_url: str) -> None:

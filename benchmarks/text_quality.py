@@ -26,7 +26,6 @@ next to a plain keyword baseline measured in the same run.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import random
 import time
@@ -38,20 +37,10 @@ TARGETS = {"recall@5": 0.9, "merge precision": 0.8, "unit top-3": 0.8}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", default="cppcc_bench_text")
-    parser.add_argument("--server", default=scratch.DEFAULT_SERVER)
+    parser = scratch.parser(__doc__.splitlines()[0], "cppcc_bench_text")
     parser.add_argument("--twins", type=int, default=40)
     parser.add_argument("--seed", type=int, default=2023)
-    parser.add_argument("--keep", action="store_true", help="不删除临时数据库")
-    args = parser.parse_args()
-    url = scratch.create(args.database, args.server)
-    try:
-        scratch.setup_django(url)
-        run(args)
-    finally:
-        if not args.keep:
-            scratch.drop(args.database, args.server)
+    scratch.run(parser.parse_args(), run)
 
 
 def run(args) -> None:

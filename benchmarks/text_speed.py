@@ -20,7 +20,6 @@ Latency is wall time per call (median, p95); memory is this process's peak RSS.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import random
 import resource
@@ -41,21 +40,11 @@ QUERIES = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = scratch.parser(__doc__.splitlines()[0], "cppcc_bench_text_speed")
     parser.add_argument("--proposals", type=int, default=100000)
     parser.add_argument("--queries", type=int, default=60)
-    parser.add_argument("--database", default="cppcc_bench_text_speed")
-    parser.add_argument("--server", default=scratch.DEFAULT_SERVER)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", action="store_true", help="不删除临时数据库")
-    args = parser.parse_args()
-    url = scratch.create(args.database, args.server)
-    try:
-        scratch.setup_django(url)
-        run(args)
-    finally:
-        if not args.keep:
-            scratch.drop(args.database, args.server)
+    scratch.run(parser.parse_args(), run)
 
 
 def run(args) -> None:
