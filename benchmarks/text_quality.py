@@ -187,7 +187,7 @@ def merge_precision(twins, session) -> tuple[float, float, str]:
     from proposals.text import merge_queue
 
     groups = merge_queue.suggestions(Proposal.objects.all(), session.pk)
-    suggested = {frozenset((g.main.pk, p.pk)) for g in groups for p, s in g.others if s}
+    suggested = {frozenset((g.main.pk, p.pk)) for g in groups for p, _ in g.others}
     right = len(suggested & twins)
     precision = right / len(suggested) if suggested else 0.0
     proposals = list(Proposal.objects.filter(session=session))

@@ -23,7 +23,7 @@ THRESHOLD = 0.7
 @dataclass(frozen=True)
 class MergeGroup:
     main: Proposal
-    others: list[tuple[Proposal, float]]  # with their score against the main proposal
+    others: list[tuple[Proposal, float]]  # with their score (see _score)
 
     @property
     def ids(self) -> list[int]:
@@ -99,6 +99,10 @@ def _main_first(p: Proposal):
     return (p.sequence is None, p.sequence or 0, p.submitted_at or p.created_at, p.pk)
 
 
-def _score(pairs, a: int, b: int) -> float:
-    """The pair's score; 0 when linked only through a third proposal."""
-    return round(pairs.get((min(a, b), max(a, b)), 0.0), 3)
+def _score(pairs, main: int, other: int) -> float:
+    """The pair's score with the main proposal; for one linked only through a third
+    proposal, its best score with any of the group."""
+    direct = pairs.get((min(main, other), max(main, other)))
+    if direct is None:
+        direct = max(s for pair, s in pairs.items() if other in pair)
+    return round(direct, 3)
