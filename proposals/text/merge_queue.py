@@ -2,9 +2,10 @@
 
 Every pair of the session's proposals still open to merging is scored in one query over
 the inverted index (a self-join on shared terms); pairs at or above ``THRESHOLD`` that
-staff have not dismissed link proposals into groups; a group is shown while one of its
-proposals still awaits the decision on filing. The suggested main proposal is the filed
-one if there is one, else the first sent in.
+staff have not dismissed link proposals; each linked set is split into stars: the main
+proposal (the filed one if there is one, else the first sent in) with the proposals like
+it, then the same among the rest, so a chain A–B–C never asks to merge C into A. A group
+is shown while one of its proposals still awaits the decision on filing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ THRESHOLD = 0.7
 @dataclass(frozen=True)
 class MergeGroup:
     main: Proposal
-    others: list[tuple[Proposal, float]]  # with their score (see _score)
+    others: list[tuple[Proposal, float]]  # with their score against the main proposal
 
     @property
     def ids(self) -> list[int]:
@@ -84,12 +85,13 @@ def suggestions(proposals, session_id: int, threshold: float = THRESHOLD) -> lis
     found = []
     for members in _components(pairs):
         rows = sorted((by_pk[pk] for pk in members), key=_main_first)
-        if not any(p.state in groups.UNDER_CONSIDERATION for p in rows):
-            continue
-        main = rows[0]
-        others = [(p, _score(pairs, main.pk, p.pk)) for p in rows[1:]]
-        others.sort(key=lambda ps: -ps[1])
-        found.append(MergeGroup(main, others))
+        while len(rows) > 1:  # a star round its main: only what is like the main itself
+            main, rest = rows[0], rows[1:]
+            others = [(p, _score(pairs, main.pk, p.pk)) for p in rest]
+            linked = [(p, s) for p, s in others if s is not None]
+            if linked and any(p.state in groups.UNDER_CONSIDERATION for p in (main, *dict(linked))):
+                found.append(MergeGroup(main, sorted(linked, key=lambda ps: -ps[1])))
+            rows = [p for p, s in others if s is None]
     found.sort(key=lambda g: -max(s for _, s in g.others))
     return found
 
@@ -99,10 +101,6 @@ def _main_first(p: Proposal):
     return (p.sequence is None, p.sequence or 0, p.submitted_at or p.created_at, p.pk)
 
 
-def _score(pairs, main: int, other: int) -> float:
-    """The pair's score with the main proposal; for one linked only through a third
-    proposal, its best score with any of the group."""
-    direct = pairs.get((min(main, other), max(main, other)))
-    if direct is None:
-        direct = max(s for pair, s in pairs.items() if other in pair)
-    return round(direct, 3)
+def _score(pairs, a: int, b: int) -> float | None:
+    score = pairs.get((min(a, b), max(a, b)))
+    return None if score is None else round(score, 3)
