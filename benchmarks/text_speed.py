@@ -208,14 +208,22 @@ def _load(total: int, pool, sessions, proposer_id: int, rng: random.Random) -> N
                      "", False, "", "", 1, 1, at, at, at, proposer_id, text["document"],
                      text["tsvector"])
                 )  # fmt: skip
-        table = ProposalTerm._meta.db_table
-        with cursor.copy(
-            f"COPY {table} (proposal_id, session_id, term, weight) FROM STDIN"
-        ) as copy:
+        # The terms in SQL: each pool text's postings copied once, joined to the proposals.
+        cursor.execute("CREATE TEMP TABLE pool_terms (pool int, term text, weight float8)")
+        with cursor.copy("COPY pool_terms FROM STDIN") as copy:
+            for k, text in enumerate(pool):
+                for term, weight in text["vector"].items():
+                    copy.write_row((k, term, weight))
+        cursor.execute("CREATE TEMP TABLE chosen (proposal_id bigint, pool int)")
+        with cursor.copy("COPY chosen FROM STDIN") as copy:
             for i, k in enumerate(chosen):
-                session_id = sessions[i // PER_SESSION].pk
-                for term, weight in pool[k]["vector"].items():
-                    copy.write_row((first_id + i, session_id, term, weight))
+                copy.write_row((first_id + i, k))
+        cursor.execute(
+            f"INSERT INTO {ProposalTerm._meta.db_table} (proposal_id, session_id, term, weight)"
+            " SELECT c.proposal_id, p.session_id, t.term, t.weight FROM chosen c"
+            " JOIN pool_terms t ON t.pool = c.pool"
+            " JOIN proposals_proposal p ON p.id = c.proposal_id"
+        )
     with connection.cursor() as cursor:
         for _, definition in definitions:
             cursor.execute(definition)
