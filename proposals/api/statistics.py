@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cppcc.api.common import query
 from proposals import statistics
 from proposals.filters import ProposalFilterSet
 
@@ -169,9 +170,7 @@ class StatisticsView(APIView):
         responses={200: StatisticsSerializer},
     )
     def get(self, request: Request) -> Response:
-        query = StatisticsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = query(StatisticsQuerySerializer, request)
         try:
             proposals = statistics.scoped_proposals(request.user, params.get("committee"))
         except Http404 as exc:
