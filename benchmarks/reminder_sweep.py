@@ -1,10 +1,11 @@
 """Throughput and query count of the reminder sweep over many open assignments.
 
-    .venv/bin/python benchmarks/reminder_sweep.py [--assignments 100000] [--batch-size 1000]
-        [--database-url postgres://postgres@127.0.0.1:5432/cppcc_bench] [--today 2025-06-10]
-        [--deliver 1000] [--rebuild] [--tracemalloc]
+    .venv/bin/python -m benchmarks.reminder_sweep [--assignments 100000] [--batch-size 1000]
+        [--today 2025-06-10] [--deliver 1000] [--tracemalloc] [--database cppcc_bench_reminders]
+        [--keep]
 
-Builds (or reuses) one committee with 78 handling units and ``--assignments`` proposals
+Builds, on a scratch database (``benchmarks.scratch``: the guard runs before anything
+touches a database), one committee with 78 handling units and ``--assignments`` proposals
 in handling, each with one lead assignment, its open reply deadline and its reroute
 window, written with ``bulk_create`` (not through the service layer, which would take
 far too long) but consistent with what the services leave behind. Then, on a working
@@ -14,8 +15,6 @@ cost, and the peak memory; runs it a second time (which must record nothing new)
 delivers a sample of the reminders with the in-memory e-mail and SMS backends.
 
 This is a measurement, not a test: it asserts nothing and is not collected by pytest.
-The database named in ``--database-url`` is created when missing and is wiped when the
-data set is rebuilt, so the script refuses to touch a database holding other committees.
 """
 
 from __future__ import annotations
@@ -34,20 +33,12 @@ import time
 import tracemalloc
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from benchmarks import scratch
+from benchmarks.scratch import load
 
-from benchmarks import common  # noqa: E402
-from benchmarks.common import ensure_database, load, migrate, wipe  # noqa: E402
-
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cppcc_bench"
 DEFAULT_TODAY = "2025-06-10"  # a Tuesday, and a working day in China's 2025 calendar
 COMMITTEE_CODE = "bench-reminders"
-DATASET_ACTION = "benchmark_dataset"
-DATASET_VERSION = 1
 BULK_BATCH = 2000
 
 # The shape of the data set besides the assignments themselves.
@@ -62,12 +53,12 @@ ASSIGNED_SPAN_DAYS = 165  # assignments spread over this many calendar days befo
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Benchmark the reminder sweep (throughput, queries per batch, memory)."
+    parser = scratch.parser(
+        "Benchmark the reminder sweep (throughput, queries per batch, memory).",
+        "cppcc_bench_reminders",
     )
     parser.add_argument("--assignments", type=int, default=100_000, help="open assignments")
     parser.add_argument("--batch-size", type=int, default=1000, help="sweep batch size")
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--today", default=DEFAULT_TODAY, help="the sweep's day (YYYY-MM-DD)")
     parser.add_argument("--deliver", type=int, default=1000, help="reminders to deliver")
     parser.add_argument("--seed", type=int, default=2025)
@@ -77,7 +68,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0,
         help="sweep this many previous working days first (a steady-state day, not a first run)",
     )
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the data set")
     parser.add_argument(
         "--tracemalloc",
         action="store_true",
@@ -92,7 +82,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def setup_django(url: str) -> None:
-    common.setup_django(url)
+    scratch.setup_django(url)
     from django.conf import settings
 
     # Delivery goes to memory: the benchmark measures our code, not a mail server.
@@ -109,33 +99,6 @@ def server_version() -> str:
 
 
 # ---- the data set ---------------------------------------------------------------------------
-
-
-def dataset_marker(args: argparse.Namespace) -> dict:
-    return {
-        "version": DATASET_VERSION,
-        "assignments": args.assignments,
-        "today": args.today.isoformat(),
-        "seed": args.seed,
-    }
-
-
-def dataset_matches(args: argparse.Namespace) -> bool:
-    from committees.models import CommitteeEvent, HandlingUnit
-    from proposals.choices import DeadlineKind
-    from proposals.models import Assignment, Deadline
-
-    event = CommitteeEvent.objects.filter(
-        action=DATASET_ACTION, committee__code=COMMITTEE_CODE
-    ).first()
-    return (
-        event is not None
-        and event.data == dataset_marker(args)
-        and HandlingUnit.objects.count() == 78
-        and Assignment.objects.count() == args.assignments
-        and Deadline.objects.filter(kind=DeadlineKind.REPLY, is_open=True).count()
-        == args.assignments
-    )
 
 
 @dataclass
@@ -155,7 +118,7 @@ def build(args: argparse.Namespace) -> Built:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from committees.models import Committee, CommitteeEvent, HandlingUnit, RuleSet, Session
+    from committees.models import Committee, HandlingUnit, RuleSet, Session
     from committees.workcalendar import WorkCalendar
     from demo import names
     from members.models import Member, User
@@ -185,10 +148,7 @@ def build(args: argparse.Namespace) -> Built:
         built.steps.append((label, now - since))
         return now
 
-    common.guard_database(code=COMMITTEE_CODE)
     mark = time.perf_counter()
-    wipe()
-    mark = step("wipe", mark)
 
     with transaction.atomic():
         groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
@@ -396,13 +356,6 @@ def build(args: argparse.Namespace) -> Built:
         built.deadlines = len(rows)
         mark = step("deadlines", mark)
 
-        CommitteeEvent.objects.create(
-            committee=committee,
-            action=DATASET_ACTION,
-            message="reminder sweep benchmark data set",
-            data=dataset_marker(args),
-        )
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     step("analyze", mark)
@@ -414,10 +367,12 @@ def build_in_child(args: argparse.Namespace) -> None:
     """Build in a separate process, so this one's peak memory is the sweep's alone."""
     command = [
         sys.executable,
-        str(Path(__file__).resolve()),
+        "-m",
+        "benchmarks.reminder_sweep",
         "--build-only",
         f"--assignments={args.assignments}",
-        f"--database-url={args.database_url}",
+        f"--database={args.database}",
+        f"--server={args.server}",
         f"--today={args.today.isoformat()}",
         f"--seed={args.seed}",
     ]
@@ -807,10 +762,8 @@ def heap_peak(today: datetime.date, batch_size: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    created = ensure_database(args.database_url)
-    setup_django(args.database_url)
-
-    if args.build_only:
+    if args.build_only:  # the parent made the scratch database; refuse any other
+        setup_django(scratch.existing(args.database, args.server))
         built = build(args)
         steps = ", ".join(f"{label} {seconds:.1f} s" for label, seconds in built.steps)
         print(
@@ -819,25 +772,32 @@ def main(argv: list[str] | None = None) -> None:
         )
         return
 
+    url = scratch.create(args.database, args.server)
+    try:
+        setup_django(url)
+        measure(args)
+    finally:
+        if not args.keep:
+            scratch.drop(args.database, args.server)
+
+
+def measure(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
     from django.db import connection
 
     from committees.models import Committee
     from committees.workcalendar import WorkCalendar
 
     started = time.perf_counter()
-    migrate()
+    call_command("migrate", verbosity=0)
     print(
         f"reminder sweep benchmark: PostgreSQL {server_version()} "
-        f"({connection.settings_dict['NAME']}{', created' if created else ''}), "
+        f"({connection.settings_dict['NAME']}), "
         f"Django {__import__('django').get_version()}, Python {platform.python_version()}; "
         f"migrated in {time.perf_counter() - started:.1f} s; {load()}"
     )
-    common.guard_database(code=COMMITTEE_CODE)
-    if args.rebuild or not dataset_matches(args):
-        build_in_child(args)
-        connection.close()  # the child rewrote everything; start from a fresh connection
-    else:
-        print("data: reused the data set built earlier (--rebuild to build it again)")
+    build_in_child(args)
+    connection.close()  # the child wrote everything; start from a fresh connection
     describe_dataset(args.today)
 
     removed = clear_outbox()

@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import sys
+import tempfile
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -53,6 +54,25 @@ def create(name: str, server: str = DEFAULT_SERVER) -> str:
     return _with_database(server, name)
 
 
+def existing(name: str, server: str = DEFAULT_SERVER) -> str:
+    """The URL of scratch database ``name``, made earlier by ``create`` (a helper process
+    of a benchmark); refuses any other database."""
+    with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+    if row is None or row[0] != MARK or not name.startswith(PREFIX):
+        refuse(f"数据库 {name} 不是基准测试创建的临时数据库。")
+    return _with_database(server, name)
+
+
+def load() -> str:
+    """The machine's load, printed beside timings that depend on it."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f}/{five:.1f} (1/5 min) on {os.cpu_count()} CPUs"
+
+
 def drop(name: str, server: str = DEFAULT_SERVER) -> None:
     with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as conn:
         row = conn.execute(
@@ -89,7 +109,11 @@ def setup_django(database_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "cppcc.settings"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
     os.environ["DEBUG"] = "0"
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+    os.environ.setdefault("STATIC_ROOT", os.path.join(tempfile.gettempdir(), "cppcc_bench_static"))
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages need the manifest

@@ -1,20 +1,12 @@
 """The statistics dashboard over a million proposals, next to hand-written SQL.
 
-    .venv/bin/python benchmarks/statistics_dashboard.py [--proposals 1000000]
-        [--database-url postgres://postgres@127.0.0.1:5432/cppcc_bench_stats]
-        [--repeat 3] [--rebuild] [--drop]
+    .venv/bin/python -m benchmarks.statistics_dashboard [--proposals 1000000] [--repeat 3]
+        [--database cppcc_bench_stats] [--keep]
 
-Builds (or reuses) a city committee with ten county committees, five sessions each, and
-``--proposals`` proposals in every state with their assignments (lead, co-handling,
-separate, re-routed), deadlines (some overdue, some extended by rehandling), reply
-letters of classes A/B/C (some late, some in a second round) and the proposers'
-feedback — written by ``INSERT … SELECT generate_series`` in SQL, not through the
-service layer, which would take days. The distributions follow the Taiyuan figures
-(about 85 % filed, categories 29/8/12/44/7 %, a quarter collective) so that every
-aggregate has work to do.
-
-Then, in ``--repeat`` rounds that each run every measurement once (the best counts), it
-times
+Builds the benchmark world (``benchmarks.world``: a city and ten counties, every state,
+assignments, deadlines, replies, feedback) on a scratch database (``benchmarks.scratch``:
+the guard runs before anything touches a database), then, in ``--repeat`` rounds that
+each run every measurement once (the best counts), times
 
 * the dashboard's computation — ``dashboard.figures.compute_dashboard``, the function the
   page calls — as the city's staff over everything (city and counties), with the number
@@ -24,591 +16,27 @@ times
 * hand-written SQL for the same aggregates through ``connection.cursor()``;
 
 checks that both give the same figures and prints the lot. This is a measurement, not a
-test: pytest does not collect it. The database is created when missing and reused when
-it holds this data set; it refuses to touch a database holding other committees.
-``--drop`` drops the database at the end.
+test: pytest does not collect it.
 """
 
 from __future__ import annotations
 
-import argparse
-import datetime
 import platform
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.common import (  # noqa: E402
-    drop_database,
-    ensure_database,
-    guard_database,
-    load,
-    migrate,
-    setup_django,
-    wipe,
-)
-
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cppcc_bench_stats"
-CODE_PREFIX = "bench-stats-"
-CITY_CODE = f"{CODE_PREFIX}city"
-DATASET_ACTION = "benchmark_dataset"
-DATASET_VERSION = 1
-COUNTIES = 10
-SESSIONS = 5  # one a year, the newest this year
-COUNTY_UNITS = 30
-PROPOSERS = 300  # users per committee who propose
-CITY_SHARE = 0.4  # of the proposals
-
-# (state, weight): the older sessions are mostly done; the newest is in full swing.
-OLD_STATES = [
-    ("draft", 0.5),
-    ("withdrawn", 1),
-    ("declined", 10),
-    ("merged", 4),
-    ("transferred", 0.5),
-    ("filed", 0.3),
-    ("assigned", 1.5),
-    ("replied", 2),
-    ("rehandling", 0.4),
-    ("closed", 79.8),
-]
-NEW_STATES = [
-    ("draft", 3),
-    ("submitted", 3),
-    ("under_review", 4),
-    ("returned", 1),
-    ("withdrawn", 1),
-    ("declined", 9),
-    ("merged", 3),
-    ("transferred", 0.5),
-    ("filed", 4),
-    ("assigned", 25),
-    ("replied", 15),
-    ("rehandling", 1.5),
-    ("closed", 30),
-]
-CATEGORIES = [
-    ("economic", 29),
-    ("political", 8),
-    ("cultural", 12),
-    ("social", 44),
-    ("ecological", 7),
-]
-REPLY_CLASSES = [("A", 45), ("B", 40), ("C", 15)]
-COMMUNICATION = [("satisfied", 80), ("basically_satisfied", 17), ("dissatisfied", 3)]
-RESULT = [("satisfied", 64), ("basically_satisfied", 29), ("dissatisfied", 7)]
-HANDLED = ("assigned", "replied", "rehandling", "closed")
-NUMBERED = ("filed", *HANDLED)
-
-
-# ---- command line and database --------------------------------------------------------------
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Time the statistics dashboard against raw SQL over many proposals."
-    )
-    parser.add_argument("--proposals", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
-    parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the data set")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    args = parser.parse_args(argv)
-    if args.proposals < 1000 or args.repeat < 1:
-        parser.error("--proposals must be at least 1000 and --repeat at least 1")
-    return args
-
-
-def scalar(sql: str, params=None):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
-
-
-# ---- the data set ---------------------------------------------------------------------------
-
-
-def marker(args: argparse.Namespace, year: int) -> dict:
-    return {
-        "version": DATASET_VERSION,
-        "proposals": args.proposals,
-        "seed": args.seed,
-        "year": year,
-    }
-
-
-def dataset_matches(args: argparse.Namespace, year: int) -> bool:
-    from committees.models import CommitteeEvent
-    from proposals.models import Proposal
-
-    event = CommitteeEvent.objects.filter(action=DATASET_ACTION, committee__code=CITY_CODE).first()
-    return (
-        event is not None
-        and event.data == marker(args, year)
-        and Proposal.objects.count() == args.proposals
-    )
-
-
-def pick(expression: str, weighted: list[tuple[str, float]]) -> str:
-    """SQL choosing a value by cumulative weight from ``expression`` in [0, 1)."""
-    total = sum(w for _v, w in weighted)
-    parts, running = [], 0.0
-    for value, weight in weighted[:-1]:
-        running += weight / total
-        parts.append(f"WHEN {expression} < {running:.6f} THEN '{value}'")
-    return f"(CASE {' '.join(parts)} ELSE '{weighted[-1][0]}' END)"
-
-
-def reference_data(today: datetime.date) -> None:
-    """Committees, sessions, rules, sectors, organizations, units and users (ORM, small)."""
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
-
-    from committees.models import (
-        Committee,
-        HandlingUnit,
-        Organization,
-        RuleSet,
-        Sector,
-        Session,
-    )
-    from demo import names
-    from members.models import User
-    from members.roles import Role
-
-    city = Committee.objects.create(code=CITY_CODE, name="基准市政协", short_name="基准市")
-    counties = [
-        Committee.objects.create(
-            code=f"{CODE_PREFIX}c{i:02d}",
-            name=f"基准{i:02d}区政协",
-            short_name=f"基准{i:02d}区",
-            level=Committee.Level.COUNTY,
-            parent=city,
-        )
-        for i in range(1, COUNTIES + 1)
-    ]
-    password = make_password(None)
-    users, roles = [], []
-    for committee in [city, *counties]:
-        RuleSet.objects.create(committee=committee)
-        Session.objects.bulk_create(
-            Session(
-                committee=committee,
-                term=15,
-                meeting=k + 1,
-                plenary_start=datetime.date(today.year - SESSIONS + 1 + k, 1, 10),
-                plenary_end=datetime.date(today.year - SESSIONS + 1 + k, 1, 14),
-            )
-            for k in range(SESSIONS)
-        )
-        Sector.objects.bulk_create(
-            Sector(committee=committee, code=code, name=name) for code, name in names.SECTORS
-        )
-        prefix = "" if committee is city else committee.short_name
-        Organization.objects.bulk_create(
-            Organization(committee=committee, name=f"{prefix}{name}", kind=kind)
-            for name, kind, _sector in names.CITY_ORGANIZATIONS[: None if not prefix else 8]
-        )
-        units = names.CITY_UNITS if committee is city else names.CITY_UNITS[:COUNTY_UNITS]
-        HandlingUnit.objects.bulk_create(
-            HandlingUnit(committee=committee, code=code, name=f"{prefix}{name}", kind=kind)
-            for code, name, kind in units
-        )
-        code = committee.code.removeprefix(CODE_PREFIX)
-        for username, role in [(f"{code}-staff", Role.STAFF), (f"{code}-leader", Role.SUPERVISOR)]:
-            users.append(User(username=username, password=password, committee=committee))
-            roles.append(role)
-        for i in range(PROPOSERS):
-            users.append(User(username=f"{code}-m{i:03d}", password=password, committee=committee))
-            roles.append(Role.MEMBER)
-    User.objects.bulk_create(users, batch_size=2000)
-    groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
-    User.groups.through.objects.bulk_create(
-        [
-            User.groups.through(user_id=u.pk, group_id=groups[r.value].pk)
-            for u, r in zip(users, roles, strict=True)
-        ],
-        batch_size=2000,
-    )
-
-
-def build(args: argparse.Namespace, today: datetime.date) -> list[tuple[str, float]]:
-    """The data set: reference data by the ORM, everything per proposal in SQL."""
-    from django.db import connection, transaction
-
-    from committees.models import Committee, CommitteeEvent
-
-    steps: list[tuple[str, float]] = []
-    mark = time.perf_counter()
-
-    def step(label: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        steps.append((label, now - mark))
-        print(f"  built {label} in {now - mark:.1f} s", flush=True)
-        mark = now
-
-    guard_database(code__startswith=CODE_PREFIX)
-    wipe()
-    with transaction.atomic():
-        reference_data(today)
-        step("reference data")
-        newest = datetime.date(today.year, 1, 10)
-        newest_days = max(10, min(355, (today - newest).days - 20))
-        seed = args.seed
-        rand = f"pg_temp.bench_rand(%s, {seed} * 100 + %s)"
-
-        def r(column: str, salt: int) -> str:
-            return rand % (column, salt)
-
-        statements = [
-            # A repeatable pseudo-random number in [0, 1) per (id, salt).
-            """CREATE FUNCTION pg_temp.bench_rand(id bigint, salt int) RETURNS float8
-               LANGUAGE sql IMMUTABLE AS
-               $$ SELECT (hashtextextended(id::text, salt) & 2147483647)::float8
-                         / 2147483648.0 $$""",
-            # Numbered lookup tables: committee → its sessions, sectors, users, units …
-            f"""CREATE TEMP TABLE bc AS
-                SELECT row_number() OVER (ORDER BY level, code) - 1 AS idx, id,
-                  (SELECT count(*) FROM committees_handlingunit u
-                    WHERE u.committee_id = c.id) AS n_unit,
-                  (SELECT count(*) FROM committees_organization o
-                    WHERE o.committee_id = c.id) AS n_org
-                FROM committees_committee c WHERE code LIKE '{CODE_PREFIX}%'""",
-            """CREATE TEMP TABLE bs AS SELECT bc.idx, row_number() OVER (
-                 PARTITION BY s.committee_id ORDER BY s.meeting) - 1 AS k, s.id, s.plenary_start
-               FROM committees_session s JOIN bc ON bc.id = s.committee_id""",
-            """CREATE TEMP TABLE bsec AS SELECT bc.idx, row_number() OVER (
-                 PARTITION BY s.committee_id ORDER BY s.code) - 1 AS k, s.id
-               FROM committees_sector s JOIN bc ON bc.id = s.committee_id""",
-            """CREATE TEMP TABLE borg AS SELECT bc.idx, row_number() OVER (
-                 PARTITION BY o.committee_id ORDER BY o.id) - 1 AS k, o.id
-               FROM committees_organization o JOIN bc ON bc.id = o.committee_id""",
-            """CREATE TEMP TABLE bunit AS SELECT bc.idx, row_number() OVER (
-                 PARTITION BY u.committee_id ORDER BY u.id) - 1 AS k, u.id
-               FROM committees_handlingunit u JOIN bc ON bc.id = u.committee_id""",
-            """CREATE TEMP TABLE buser AS SELECT bc.idx, row_number() OVER (
-                 PARTITION BY u.committee_id ORDER BY u.id) - 1 AS k, u.id
-               FROM members_user u JOIN bc ON bc.id = u.committee_id
-               WHERE u.username LIKE '%-m%'""",
-        ]
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-            cursor.execute("SELECT id FROM members_user WHERE username = 'city-staff'")
-            staff_id = cursor.fetchone()[0]
-
-            # Proposals. g: the random draws of each; p: what they become.
-            cursor.execute(
-                f"""
-                CREATE TEMP TABLE g AS
-                SELECT i,
-                  CASE WHEN {r("i", 1)} < {CITY_SHARE} THEN 0
-                       ELSE 1 + floor({r("i", 2)} * {COUNTIES})::int END AS cidx,
-                  floor({r("i", 3)} * {SESSIONS})::int AS sk,
-                  {r("i", 4)} AS r_state, {r("i", 5)} AS r_cat, {r("i", 6)} AS r_src,
-                  {r("i", 7)} AS r_kind, {r("i", 8)} AS r_day, {r("i", 9)} AS r_who,
-                  {r("i", 10)} AS r_key, {r("i", 11)} AS r_round, {r("i", 12)} AS r_org
-                FROM generate_series(1, %s) AS i
-                """,
-                [args.proposals],
-            )
-            old_state = pick("g.r_state", OLD_STATES)
-            new_state = pick("g.r_state", NEW_STATES)
-            cursor.execute(
-                f"""
-                CREATE TEMP TABLE gp AS
-                SELECT g.*, bc.id AS committee_id, bs.id AS session_id,
-                  CASE WHEN g.sk = {SESSIONS - 1} THEN {new_state} ELSE {old_state} END AS state,
-                  CASE WHEN g.r_kind < 0.7 THEN floor(g.r_day * 5)::int
-                       ELSE 5 + floor(g.r_day * (CASE WHEN g.sk = {SESSIONS - 1}
-                                                 THEN {newest_days} ELSE 355 END))::int
-                  END AS day, bs.plenary_start,
-                  (g.r_src < 0.25) AS collective,
-                  bu.id AS proposer_id, bsec.id AS sector_id, borg.id AS organization_id
-                FROM g
-                JOIN bc ON bc.idx = g.cidx
-                JOIN bs ON bs.idx = g.cidx AND bs.k = g.sk
-                JOIN buser bu ON bu.idx = g.cidx AND bu.k = floor(g.r_who * {PROPOSERS})::int
-                JOIN bsec ON bsec.idx = g.cidx AND bsec.k = floor(g.r_who * 21)::int
-                JOIN borg ON borg.idx = g.cidx AND borg.k = floor(g.r_org * bc.n_org)::int
-                """
-            )
-            numbered = ", ".join(f"'{s}'" for s in NUMBERED)
-            at_day = "((gp.plenary_start + gp.day) + time '{h}') AT TIME ZONE 'Asia/Shanghai'"
-            submitted = at_day.format(h="10:00")
-            cursor.execute(
-                f"""
-                INSERT INTO proposals_proposal (
-                  kind, title, background, suggestions, category, source, state, number,
-                  sequence, is_key, decline_ground, decline_note, handling_round, version,
-                  created_at, updated_at, submitted_at, filed_at, replied_at, closed_at,
-                  committee_id, forwarded_to_id, merged_into_id, organization_id,
-                  proposer_id, sector_id, session_id, topic_id, transferred_from_id)
-                SELECT
-                  CASE WHEN gp.r_kind < 0.7 THEN 'plenary' ELSE 'regular' END,
-                  '关于基准测试第' || gp.i || '号事项的提案', '', '',
-                  {pick("gp.r_cat", CATEGORIES)},
-                  CASE WHEN gp.collective THEN 'collective' ELSE 'member' END,
-                  gp.state,
-                  CASE WHEN gp.state IN ({numbered})
-                         OR (gp.state = 'merged' AND gp.r_round < 0.5)
-                       THEN 'B' || gp.cidx || '-' || gp.i ELSE '' END,
-                  NULL, gp.r_key < 0.03, '', '',
-                  CASE WHEN gp.state = 'rehandling'
-                         OR (gp.state = 'closed' AND gp.r_round < 0.08) THEN 2
-                       WHEN gp.state IN ('assigned', 'replied', 'closed') THEN 1 ELSE 0 END,
-                  1, {submitted}, {submitted},
-                  CASE WHEN gp.state = 'draft' THEN NULL ELSE {submitted} END,
-                  CASE WHEN gp.state IN ({numbered}) THEN {at_day.format(h="15:00")}
-                       + interval '20 days' END,
-                  NULL, NULL,
-                  gp.committee_id, NULL, NULL,
-                  CASE WHEN gp.collective THEN gp.organization_id END,
-                  gp.proposer_id,
-                  CASE WHEN gp.collective THEN NULL ELSE gp.sector_id END,
-                  gp.session_id, NULL, NULL
-                FROM gp ORDER BY gp.i
-                """
-            )
-            step(f"{args.proposals} proposals")
-
-            # Assignments: a lead (or two separate units), a co-unit for 30 %, a re-routed
-            # one for 3 %. Units are skewed: a few departments get most of the work.
-            handled = ", ".join(f"'{s}'" for s in HANDLED)
-            cursor.execute(
-                f"""
-                CREATE TEMP TABLE hp AS
-                SELECT p.id, p.state, p.handling_round, bc.idx, bc.n_unit,
-                  (p.filed_at AT TIME ZONE 'Asia/Shanghai')::date + 3 AS assigned_on,
-                  {r("p.id", 20)} AS r_role, {r("p.id", 21)} AS r_unit,
-                  {r("p.id", 22)} AS r_co, {r("p.id", 23)} AS r_status,
-                  {r("p.id", 24)} AS r_late, {r("p.id", 25)} AS r_class
-                FROM proposals_proposal p JOIN bc ON bc.id = p.committee_id
-                WHERE p.state IN ({handled})
-                """
-            )
-            cursor.execute("CREATE INDEX ON hp (id)")
-            # unit k: power-skewed; a second unit: another one, never the same.
-            lead_k = "floor(power(hp.r_unit, 2.5) * hp.n_unit)::int"
-            other_k = f"(({lead_k}) + 1 + floor(hp.r_co * (hp.n_unit - 1))::int) % hp.n_unit::int"
-            third_k = (
-                f"(({lead_k}) + 1 + floor(hp.r_status * (hp.n_unit - 1))::int) % hp.n_unit::int"
-            )
-            active = f"""CASE
-                WHEN hp.state = 'assigned' THEN {
-                pick("hp.r_status", [("assigned", 20), ("accepted", 75), ("reroute_requested", 5)])
-            }
-                WHEN hp.state = 'rehandling' THEN 'accepted'
-                ELSE 'replied' END"""
-            co_status = """CASE WHEN hp.state = 'assigned' AND hp.r_status < 0.5
-                THEN 'accepted' ELSE 'opinion_given' END"""
-            accepted = (
-                "CASE WHEN {status} = 'assigned' THEN NULL ELSE "
-                "((hp.assigned_on + 2) + time '11:00') AT TIME ZONE 'Asia/Shanghai' END"
-            )
-            created = "((hp.assigned_on) + time '09:00') AT TIME ZONE 'Asia/Shanghai'"
-            columns = (
-                "role, status, assigned_on, accepted_at, created_at, replaces_id, unit_id, "
-                "proposal_id"
-            )
-            for role, status, unit_k, condition in [
-                ("lead", active, lead_k, "hp.r_role >= 0.1"),
-                ("separate", active, lead_k, "hp.r_role < 0.1"),
-                ("separate", active, other_k, "hp.r_role < 0.1"),
-                ("co", co_status, other_k, "hp.r_role >= 0.1 AND hp.r_co < 0.3"),
-                ("lead", "'rerouted'", third_k, "hp.r_late < 0.03 AND hp.r_role >= 0.1"),
-            ]:
-                cursor.execute(
-                    f"""
-                    INSERT INTO proposals_assignment ({columns})
-                    SELECT '{role}', {status}, hp.assigned_on,
-                      {accepted.format(status=status)}, {created}, NULL, bunit.id, hp.id
-                    FROM hp JOIN bunit ON bunit.idx = hp.idx AND bunit.k = {unit_k}
-                    WHERE {condition}
-                    """
-                )
-            step("assignments")
-
-            # Deadlines: the re-routing window (closed), the reply or co-opinion deadline
-            # of round 1, and of round 2 after a rehandling; a feedback deadline per
-            # replied proposal. Open where the unit has not delivered yet.
-            cursor.execute(
-                """
-                CREATE TEMP TABLE ha AS
-                SELECT a.id, a.proposal_id, a.role, a.status, a.assigned_on,
-                  hp.state, hp.handling_round, hp.r_late, hp.r_class,
-                  """
-                + r("a.id", 30)
-                + """ AS r_reply
-                FROM proposals_assignment a JOIN hp ON hp.id = a.proposal_id
-                """
-            )
-            cursor.execute("CREATE INDEX ON ha (id)")
-            deadline_columns = (
-                "kind, start_date, due_date, rule, computation, extended, is_open, met_at, "
-                "created_at, assignment_id, proposal_id"
-            )
-            nine = "((ha.assigned_on) + time '09:00') AT TIME ZONE 'Asia/Shanghai'"
-            # Round 1 of a lead/separate unit replied on reply1 (late for about a fifth);
-            # round 2 opened 30 days later, answered within 60 days.
-            reply1 = "(ha.assigned_on + 30 + floor(ha.r_late * 75)::int)"
-            round2_start = f"({reply1} + 30)"
-            cursor.execute(
-                f"""
-                INSERT INTO proposals_deadline ({deadline_columns})
-                SELECT 'reroute_window', ha.assigned_on, ha.assigned_on + 7, '{{}}', '{{}}',
-                  false, false, {nine}, {nine}, ha.id, ha.proposal_id FROM ha
-                """
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO proposals_deadline ({deadline_columns})
-                SELECT CASE WHEN ha.role = 'co' THEN 'co_opinion' ELSE 'reply' END,
-                  ha.assigned_on,
-                  ha.assigned_on + CASE WHEN ha.role = 'co' THEN 30 ELSE 90 END,
-                  '{{}}', '{{}}', false,
-                  ha.status IN ('assigned', 'accepted', 'reroute_requested')
-                    AND ha.handling_round < 2,
-                  NULL, {nine}, ha.id, ha.proposal_id
-                FROM ha
-                """
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO proposals_deadline ({deadline_columns})
-                SELECT 'reply', {round2_start}, {round2_start} + 60, '{{}}', '{{}}', false,
-                  ha.state = 'rehandling', NULL,
-                  ({round2_start} + time '09:00') AT TIME ZONE 'Asia/Shanghai',
-                  ha.id, ha.proposal_id
-                FROM ha
-                WHERE ha.handling_round = 2 AND ha.role IN ('lead', 'separate')
-                  AND ha.status <> 'rerouted'
-                """
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO proposals_deadline ({deadline_columns})
-                SELECT 'feedback', hp.assigned_on + 100, hp.assigned_on + 130, '{{}}', '{{}}',
-                  false, true, NULL,
-                  ((hp.assigned_on + 100) + time '09:00') AT TIME ZONE 'Asia/Shanghai',
-                  NULL, hp.id
-                FROM hp WHERE hp.state = 'replied'
-                """
-            )
-            step("deadlines")
-
-            # Reply letters: round 1 of every lead/separate unit that replied (and of
-            # those rehandling); round 2 for proposals closed after a rehandling.
-            reply_columns = (
-                "round, classification, content, attachment, signed_by, reply_date, "
-                "created_at, assignment_id, created_by_id"
-            )
-            first = f"LEAST({reply1}, %s::date)"
-            cursor.execute(
-                f"""
-                INSERT INTO proposals_reply ({reply_columns})
-                SELECT 1, {pick("ha.r_class", REPLY_CLASSES)}, '答复', '', '',
-                  {first}, ({first} + time '10:00') AT TIME ZONE 'Asia/Shanghai', ha.id, %s
-                FROM ha
-                WHERE ha.role IN ('lead', 'separate')
-                  AND (ha.status = 'replied' OR (ha.state = 'rehandling'
-                                                 AND ha.status <> 'rerouted'))
-                """,
-                [today, today, staff_id],
-            )
-            second = f"LEAST({round2_start} + floor(ha.r_reply * 50)::int, %s::date)"
-            cursor.execute(
-                f"""
-                INSERT INTO proposals_reply ({reply_columns})
-                SELECT 2, {pick("ha.r_reply", REPLY_CLASSES[:2])}, '再答复', '', '',
-                  {second}, ({second} + time '10:00') AT TIME ZONE 'Asia/Shanghai', ha.id, %s
-                FROM ha
-                WHERE ha.role IN ('lead', 'separate') AND ha.status = 'replied'
-                  AND ha.handling_round = 2
-                """,
-                [today, today, staff_id],
-            )
-            step("replies")
-
-            # Feedback: the lead proposer on each round of a closed or rehandled proposal
-            # (round 1 of a rehandled one dissatisfied), a co-signer now and then.
-            feedback_columns = (
-                "round, is_decisive, communication, result, comment, created_at, user_id, "
-                "proposal_id"
-            )
-            comm = pick(r("p.id", 40), COMMUNICATION)
-            result = pick(r("p.id", 41), RESULT)
-            cursor.execute(
-                f"""
-                INSERT INTO proposals_feedback ({feedback_columns})
-                SELECT 1, true, {comm},
-                  CASE WHEN p.handling_round = 2 THEN 'dissatisfied' ELSE {result} END,
-                  '', p.filed_at + interval '150 days', p.proposer_id, p.id
-                FROM proposals_proposal p
-                WHERE p.state IN ('closed', 'rehandling')
-                UNION ALL
-                SELECT 2, true, {comm}, {result}, '', p.filed_at + interval '250 days',
-                  p.proposer_id, p.id
-                FROM proposals_proposal p
-                WHERE p.state = 'closed' AND p.handling_round = 2
-                UNION ALL
-                SELECT 1, false, 'dissatisfied', 'basically_satisfied', '',
-                  p.filed_at + interval '151 days', %s, p.id
-                FROM proposals_proposal p
-                WHERE p.state = 'closed' AND {r("p.id", 42)} < 0.05
-                """,
-                [staff_id],
-            )
-            step("feedback")
-            for table in ("g", "gp", "hp", "ha"):
-                cursor.execute(f"DROP TABLE {table}")
-
-        CommitteeEvent.objects.create(
-            committee=Committee.objects.get(code=CITY_CODE),
-            action=DATASET_ACTION,
-            message="statistics dashboard benchmark data set",
-            data=marker(args, today.year),
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    step("vacuum analyze")
-    return steps
-
-
-def describe_dataset() -> str:
-    counts = {
-        name: scalar(f"SELECT count(*) FROM {table}")
-        for name, table in [
-            ("proposals", "proposals_proposal"),
-            ("assignments", "proposals_assignment"),
-            ("deadlines", "proposals_deadline"),
-            ("replies", "proposals_reply"),
-            ("feedback", "proposals_feedback"),
-            ("committees", "committees_committee"),
-            ("units", "committees_handlingunit"),
-        ]
-    }
-    size = scalar("SELECT pg_size_pretty(pg_database_size(current_database()))")
-    return ", ".join(f"{n:,} {name}" for name, n in counts.items()) + f"; {size} on disk"
-
+from benchmarks import scratch, world
+from benchmarks.scratch import load
+from benchmarks.world import CITY_CODE, scalar
 
 # ---- the same aggregates, by hand -----------------------------------------------------------
 
 # The received proposals in scope; every statement below starts from them.
-RECEIVED = """
+RECEIVED = f"""
   r AS (
     SELECT p.id, p.committee_id, p.session_id, p.sector_id, p.state, p.category,
-           p.source, p.kind, p.number <> '' AS filed
+           p.source, p.kind, p.state IN ({", ".join(repr(s) for s in world.NUMBERED)}) AS filed
     FROM proposals_proposal p
     WHERE p.committee_id = ANY(%(ids)s) AND p.submitted_at IS NOT NULL
       AND p.state <> 'draft'
@@ -893,11 +321,16 @@ def measure(timings: list[Timing], repeat: int) -> None:
         print(f"  round {round_}: {times}; {load()}", flush=True)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    created = ensure_database(args.database_url)
-    setup_django(args.database_url)
+def main() -> None:
+    parser = scratch.parser(__doc__.splitlines()[0], "cppcc_bench_stats")
+    parser.add_argument("--proposals", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
+    parser.add_argument("--seed", type=int, default=2025)
+    scratch.run(parser.parse_args(), run)
 
+
+def run(args) -> None:
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -909,24 +342,20 @@ def main(argv: list[str] | None = None) -> None:
     from proposals.reports.dashboard import scope as dashboard_scope
 
     started = time.perf_counter()
-    migrate()
+    call_command("migrate", verbosity=0)
     today = timezone.localdate()
     print(
         f"statistics dashboard benchmark: PostgreSQL {scalar('SHOW server_version').split()[0]} "
-        f"({connection.settings_dict['NAME']}{', created' if created else ''}), "
+        f"({connection.settings_dict['NAME']}), "
         f"Django {__import__('django').get_version()}, Python {platform.python_version()}, "
         f"{load()}; migrated in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
-    guard_database(code__startswith=CODE_PREFIX)
-    if args.rebuild or not dataset_matches(args, today.year):
-        print(f"data: building {args.proposals:,} proposals …", flush=True)
-        started = time.perf_counter()
-        build(args, today)
-        print(f"data: built in {time.perf_counter() - started:.0f} s", flush=True)
-    else:
-        print("data: reused the data set built earlier (--rebuild to build it again)")
-    print(f"data: {describe_dataset()}")
+    print(f"data: building {args.proposals:,} proposals …", flush=True)
+    started = time.perf_counter()
+    world.build(args.proposals, args.seed, today)
+    print(f"data: built in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"data: {world.describe_dataset()}")
 
     staff = User.objects.get(username="city-staff")
     scope = dashboard_scope.Scope.of(staff)
@@ -995,10 +424,6 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {line}")
     else:
         print(f"figures agree: yes ({numbers(ours):,} numbers compared)")
-    if args.drop:
-        connection.close()
-        drop_database(args.database_url)
-        print(f"dropped {connection.settings_dict['NAME']}")
     if wrong:
         raise SystemExit(1)
 

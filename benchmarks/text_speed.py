@@ -27,7 +27,7 @@ import statistics
 import time
 from collections import Counter
 
-from benchmarks import scratch
+from benchmarks import scratch, world
 
 SESSIONS_PER_COMMITTEE = 10
 PER_SESSION = 500
@@ -83,30 +83,13 @@ def timed(work) -> float:
 
 
 def _pool(rng: random.Random, size: int) -> list[dict]:
-    """Texts written by the demo's Namer, each segmented and counted once."""
-    from demo.texts import Namer
-    from proposals import search
+    """The world's texts (``benchmarks.world.text_pool``), each segmented and counted once."""
     from proposals.text import index
 
-    namer = Namer(rng)
-    pool = []
-    for _ in range(size):
-        content = namer.content(namer.title(namer.category()))
-        if pool and rng.random() < 0.1:
-            content = namer.retold(content)
-        background, suggestions = namer.background(content), namer.suggestions(content)
-        body = f"{background}\n{suggestions}"
-        pool.append(
-            {
-                "title": content.title.text,
-                "category": content.title.category,
-                "background": background,
-                "suggestions": suggestions,
-                "document": search.readable(f"{content.title.text}\n{body}"),
-                "title_words": search.segmented(content.title.text),
-                "body_words": search.segmented(body),
-                "counts": index.proposal_counts(content.title.text, background, suggestions),
-            }
+    pool = world.text_pool(rng, size)
+    for text in pool:
+        text["counts"] = index.proposal_counts(
+            text["title"], text["background"], text["suggestions"]
         )
     return pool
 
