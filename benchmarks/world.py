@@ -299,10 +299,21 @@ def reference_data(today: datetime.date, seed: int) -> None:
             for name, kind, _sector in names.CITY_ORGANIZATIONS[: None if not prefix else 8]
         )
         units = names.CITY_UNITS if committee is city else names.CITY_UNITS[:COUNTY_UNITS]
-        HandlingUnit.objects.bulk_create(
+        made = HandlingUnit.objects.bulk_create(
             HandlingUnit(committee=committee, code=code, name=f"{prefix}{name}", kind=kind)
             for code, name, kind in units
         )
+        code = committee.code.removeprefix(CODE_PREFIX)
+        for unit in made:  # each unit's handler (经办人)
+            users.append(
+                User(
+                    username=f"{code}-u{unit.code}",
+                    password=password,
+                    committee=committee,
+                    unit=unit,
+                )
+            )
+            roles.append(Role.UNIT)
         code = committee.code.removeprefix(CODE_PREFIX)
         for username, role in [(f"{code}-staff", Role.STAFF), (f"{code}-leader", Role.SUPERVISOR)]:
             users.append(User(username=username, password=password, committee=committee))
@@ -542,6 +553,16 @@ def build(
                     WHERE {condition}
                     """
                 )
+            cursor.execute(
+                """
+                INSERT INTO proposals_reassignmentrequest (assignment_id, reason, status,
+                  requested_by_id, created_at, decision_note)
+                SELECT a.id, '该事项不属于本单位职责，建议改由相关部门承办。', 'pending', u.id,
+                  a.created_at + interval '2 days', ''
+                FROM proposals_assignment a JOIN members_user u ON u.unit_id = a.unit_id
+                WHERE a.status = 'reroute_requested'
+                """
+            )
             step("assignments")
 
             # Deadlines: the re-routing window (closed), the reply or co-opinion deadline

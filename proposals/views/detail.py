@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -114,6 +115,11 @@ def _prefill(query) -> dict[str, dict]:
     return found
 
 
+# Unit-level actions decided on a page of their own (the staff's re-routing queue), which
+# the proposal page links to instead of repeating the form.
+DECIDED_ELSEWHERE = {"decide_reassignment": "proposals:requests"}
+
+
 def _panels(
     user, proposal: Proposal, bound: dict | None = None, prefill: dict | None = None
 ) -> tuple[list, list]:
@@ -143,6 +149,17 @@ def _panels(
     assignment_panels = []
     for a in proposal.assignments.all():
         for name in workflow.allowed_assignment_actions(user, a, today):
+            if name in DECIDED_ELSEWHERE:  # a queue of its own: link there
+                assignment_panels.append(
+                    {
+                        "name": name,
+                        "quick": True,
+                        "link": reverse(DECIDED_ELSEWHERE[name]),
+                        "label": workflow.BY_NAME[name].label,
+                        "assignment": a,
+                    }
+                )
+                continue
             spec = ASSIGNMENT_ACTIONS[name]
             form = bound.get((a.pk, name)) or spec.form(
                 proposal=proposal, assignment=a, prefix=f"a{a.pk}-{name}"

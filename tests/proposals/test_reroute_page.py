@@ -35,3 +35,15 @@ def test_units_follow_their_requests_and_staff_decide_them(client, world, today)
 
 def test_proposers_have_no_part_in_re_routing(client, world):
     assert logged_in(client, world.member.user).get(URL).status_code == 403
+
+
+def test_the_proposal_page_links_staff_to_the_decision(client, world, today):
+    """A pending request is decided in the queue: the proposal's page links there (it
+    once looked for a form of its own and answered 500)."""
+    p = flows.assigned(world, with_co=False, on=today)
+    handling.request_reassignment(
+        world.lead_handler, flows.lead_assignment(p), "不属于本单位职责", today=today
+    )
+    response = logged_in(client, world.staff).get(f"/proposals/{p.pk}/")
+    assert response.status_code == 200
+    assert f'class="button action-decide_reassignment" href="{URL}"' in response.content.decode()
