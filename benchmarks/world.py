@@ -72,6 +72,7 @@ NUMBERED = ("filed", *HANDLED)
 REVIEWED = ("under_review", "returned", "declined", "merged", "transferred", *NUMBERED)
 TEXTS = 3000  # distinct texts; proposals draw from them
 SEARCH_INDEX = "proposal_search_gin"
+PASSWORD = "bench-password-2025"  # every account's, on a scratch database only
 
 
 def scalar(sql: str, params=None):
@@ -276,7 +277,7 @@ def reference_data(today: datetime.date, seed: int) -> None:
         )
         for i in range(1, COUNTIES + 1)
     ]
-    password = make_password(None)
+    password = make_password(PASSWORD)  # one hash for all: usable, so API tokens stay
     users, roles = [], []
     for committee in [city, *counties]:
         RuleSet.objects.create(committee=committee)
