@@ -38,6 +38,9 @@ ROLE_LABELS = {
     Role.ADMIN: _("系统管理员"),
 }
 
+# Those who write proposals of their own (members, collective proposers' contacts).
+WRITERS = frozenset({Role.MEMBER, Role.COLLECTIVE})
+
 _CACHE_ATTR = "_cppcc_roles"
 
 

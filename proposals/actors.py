@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy
 
-from members.roles import Role, has_role
+from members.roles import WRITERS, Role, has_role
 from proposals.choices import CosignerStatus, Source
 
 if TYPE_CHECKING:
@@ -103,7 +103,6 @@ def _is_feedback_giver(c: Context) -> bool:
     return c.user is not None and c.user.pk in feedback_givers(c.proposal)
 
 
-WRITERS = frozenset({Role.MEMBER, Role.COLLECTIVE})
 PROPOSER = Actor("proposer", gettext_lazy("提案人"), _is_proposer, WRITERS)
 COSIGNER = Actor(
     "cosigner",

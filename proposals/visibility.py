@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from committees.scoping import committee_ids
-from members.roles import Role, roles_of
+from members.roles import WRITERS, Role, roles_of
 from proposals.domain import groups
 
 if TYPE_CHECKING:
@@ -30,8 +30,11 @@ def proposal_filter(user: User | None) -> Q | None:
     ids = committee_ids(user)
     in_committee = Q() if ids is None else Q(committee_id__in=ids)
     if Role.ADMIN in roles or Role.STAFF in roles:
-        # Staff see the committee's work, but nobody else's unsent drafts.
-        return (in_committee & ~Q(state="draft")) | Q(proposer=user)
+        # Staff see the committee's work, but nobody else's unsent drafts; their own only
+        # if they may write proposals (a member also on staff). Without that OR the list
+        # and its count are one index range of (committee, state).
+        work = in_committee & ~Q(state="draft")
+        return work | Q(proposer=user) if roles & WRITERS else work
     q = Q(pk__in=[])
     if Role.SUPERVISOR in roles:
         q |= in_committee & Q(state__in=groups.values(groups.FILED))

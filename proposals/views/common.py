@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms as django_forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, HandlingUnit, Organization, Sector, Session
 from committees.scoping import restrict_to_committees, statistics_committee_ids
+from cppcc.counting import CappedPaginator
 from cppcc.errors import DomainError
 from proposals.choices import ReviewDecision, State
 
@@ -36,7 +36,7 @@ def sorting(request: HttpRequest, options: dict[str, tuple[str, tuple]]) -> dict
 
 
 def paginate(request: HttpRequest, items, size: int = PAGE_SIZE):
-    return Paginator(items, size).get_page(request.GET.get("page"))
+    return CappedPaginator(items, size).get_page(request.GET.get("page"))
 
 
 # ---- lists ----------------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""Counts stop at the cap: exact below it, "1万+" (and ``count_exact`` false) past it,
+on the pages and in the API alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from cppcc import counting
+from cppcc.counting import CappedPaginator, capped_count, count_label
+from proposals.models import Proposal
+from tests import flows
+from tests.api.conftest import token_client
+from tests.helpers import logged_in
+
+
+def test_count_is_exact_up_to_the_cap_and_stops_after_it(world):
+    for _ in range(4):
+        flows.submitted(world)
+    visible = Proposal.objects.visible_to(world.staff)
+    assert capped_count(visible, cap=10) == 4
+    assert capped_count(visible, cap=4) == 4
+    assert capped_count(visible, cap=3) == 4  # cap + 1: "more than three"
+    assert capped_count(visible, cap=2) == 3
+
+
+def test_labels_say_how_many_or_more_than_the_cap():
+    assert count_label(9_999) == "9999"
+    assert count_label(10_000) == "10000"
+    assert count_label(10_001) == "1万+"
+    assert count_label(4, cap=3) == "3+"
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr(counting, "COUNT_CAP", 3)
+
+
+def test_api_says_when_the_count_is_capped(world, small_cap):
+    for _ in range(5):
+        flows.submitted(world)
+    body = token_client(world.staff).get("/api/v1/proposals/?page_size=2").json()
+    assert body["count"] == 4 and body["count_exact"] is False
+    assert len(body["results"]) == 2
+    few = token_client(world.staff).get("/api/v1/proposals/?page_size=2&state=draft").json()
+    assert few["count"] == 0 and few["count_exact"] is True
+
+
+def test_list_page_says_more_than_the_cap(client, world, small_cap):
+    for _ in range(5):
+        flows.submitted(world)
+    page = logged_in(client, world.staff).get("/proposals/").content.decode()
+    assert "共 3+ 件" in page
+
+
+def test_schema_documents_count_exact(client):
+    schema = client.get("/api/schema/?format=json").json()
+    page = schema["components"]["schemas"]["PaginatedProposalList"]
+    assert "count_exact" in page["required"]
+    assert page["properties"]["count_exact"]["type"] == "boolean"
