@@ -42,6 +42,7 @@ from pathlib import Path
 
 from benchmarks import scratch, world
 from benchmarks.scratch import load
+from cppcc.counting import COUNT_CAP
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -282,10 +283,8 @@ class RawSQL:
 
     def __init__(self, committees: list[int], user_id: int) -> None:
         self.params = {"committees": committees, "user": user_id}
-        self.visible = (
-            "((p.committee_id = ANY(%(committees)s) AND p.state <> 'draft')"
-            " OR p.proposer_id = %(user)s)"
-        )
+        # The staff user writes no proposals of their own: their committee's work.
+        self.visible = "(p.committee_id = ANY(%(committees)s) AND p.state <> 'draft')"
 
     @classmethod
     def for_user(cls, user) -> RawSQL:
@@ -310,6 +309,12 @@ class RawSQL:
         ]
         return rng.sample(ids, min(count, len(ids)))
 
+    # Counts stop past the cap, as the pages' and the API's do (``cppcc.counting``).
+    COUNT = (
+        "SELECT count(*) FROM (SELECT 1 FROM proposals_proposal p WHERE {where}"
+        f" LIMIT {COUNT_CAP + 1}) AS capped"
+    )
+
     PAGE = """
         SELECT p.id, p.number, p.title, p.state, p.category, p.source, p.kind, p.is_key,
           p.handling_round, p.version, p.submitted_at, p.filed_at, p.replied_at, p.closed_at,
@@ -324,7 +329,8 @@ class RawSQL:
         WHERE {where} ORDER BY {order} LIMIT {size}"""
 
     def _related(self, ids: list[int]) -> None:
-        """What a listed proposal shows besides its row: co-signers, units, due dates."""
+        """What a listed proposal shows besides its row (co-signers, units, due dates) and
+        what its allowed actions are decided from."""
         self._rows(
             "SELECT x.proposal_id, x.status, m.id, m.name FROM proposals_cosigner x"
             " JOIN members_member m ON m.id = x.member_id WHERE x.proposal_id = ANY(%(ids)s)",
@@ -339,10 +345,26 @@ class RawSQL:
             " WHERE a.proposal_id = ANY(%(ids)s)",
             {"ids": ids},
         )
+        # What the rows' allowed actions are decided from (the workflow's inputs).
+        for sql in [
+            "SELECT proposal_id, stage, decision FROM proposals_review"
+            " WHERE proposal_id = ANY(%(ids)s) ORDER BY id",
+            "SELECT proposal_id, user_id, round FROM proposals_feedback"
+            " WHERE proposal_id = ANY(%(ids)s)",
+            "SELECT proposal_id, user_id FROM proposals_proposal_supervisors"
+            " WHERE proposal_id = ANY(%(ids)s)",
+            "SELECT proposal_id, assignment_id, kind, due_date, is_open FROM proposals_deadline"
+            " WHERE proposal_id = ANY(%(ids)s)",
+            "SELECT m.merged_into_id, m.proposer_id, x.status, mm.user_id"
+            " FROM proposals_proposal m LEFT JOIN proposals_cosigner x ON x.proposal_id = m.id"
+            " LEFT JOIN members_member mm ON mm.id = x.member_id"
+            " WHERE m.merged_into_id = ANY(%(ids)s)",
+        ]:
+            self._rows(sql, {"ids": ids})
 
     def page(self, size: int, condition: str = "TRUE") -> int:
         where = f"{self.visible} AND {condition}"
-        self._rows(f"SELECT count(*) FROM proposals_proposal p WHERE {where}")
+        self._rows(self.COUNT.format(where=where))
         page = self._rows(self.PAGE.format(where=where, order="p.id DESC", size=size))
         self._related([r[0] for r in page])
         return len(page)
@@ -351,7 +373,7 @@ class RawSQL:
         query = "to_tsquery('simple', %(q)s)"
         where = f"{self.visible} AND p.search_vector @@ {query}"
         params = {"q": text}
-        self._rows(f"SELECT count(*) FROM proposals_proposal p WHERE {where}", params)
+        self._rows(self.COUNT.format(where=where), params)
         order = f"ts_rank_cd(p.search_vector, {query}) DESC, p.id DESC"
         page = self._rows(self.PAGE.format(where=where, order=order, size=size), params)
         self._related([r[0] for r in page])

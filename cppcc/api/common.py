@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -25,3 +27,21 @@ class RefSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="__str__")
+
+    def to_representation(self, instance) -> dict:
+        # The fields above document the shape; building it directly spares DRF's
+        # per-field machinery (a list page carries hundreds of these).
+        return {"id": instance.pk, "name": str(instance)}
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LabelField(serializers.Field):
+    """A choice's label (e.g. ``state`` → 「已立案」), read-only: what ``get_FOO_display``
+    answers, without DRF calling a bound method per row."""
+
+    def __init__(self, choices, **kwargs) -> None:
+        self.labels = dict(choices)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return str(self.labels.get(value, value))

@@ -11,15 +11,17 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cppcc.api.common import RefSerializer
+from cppcc.api.common import LabelField, RefSerializer
 from proposals import workflow
 from proposals.choices import (
+    Category,
     CommunicationKind,
     CommunicationMethod,
     DeadlineKind,
     ReviewDecision,
     ReviewStage,
     Satisfaction,
+    State,
 )
 from proposals.models import (
     Assignment,
@@ -126,8 +128,8 @@ class ProposalSerializer(serializers.ModelSerializer):
     sector = RefSerializer(allow_null=True)
     cosigners = CosignerSerializer(many=True)
     assignments = AssignmentBriefSerializer(many=True)
-    state_label = serializers.CharField(source="get_state_display")
-    category_label = serializers.CharField(source="get_category_display")
+    state_label = LabelField(State.choices, source="state")
+    category_label = LabelField(Category.choices, source="category")
     allowed_actions = serializers.SerializerMethodField()
     assignment_actions = serializers.SerializerMethodField()
 
