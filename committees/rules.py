@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from committees import reference
 from committees.models import RuleSet
 from proposals.choices import ReviewStage
 
@@ -25,8 +26,7 @@ def rules_for(committee_id: int, session_id: int | None = None) -> RuleSet:
 
 def rules_for_many(pairs: set[tuple[int, int | None]]) -> dict[tuple[int, int | None], RuleSet]:
     """``rules_for`` for many (committee, session) pairs in one query (list pages)."""
-    committee_ids = {c for c, _s in pairs}
-    rows = list(RuleSet.objects.filter(committee_id__in=committee_ids))
+    rows = reference.rule_sets({c for c, _s in pairs})
     by_key = {(r.committee_id, r.session_id): r for r in rows}
     result = {}
     for committee_id, session_id in pairs:

@@ -6,10 +6,16 @@ from django import forms as django_forms
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from committees import reference
 from committees.models import Committee, HandlingUnit, Organization, Sector, Session
-from committees.scoping import restrict_to_committees, statistics_committee_ids
+from committees.scoping import (
+    committee_ids,
+    restrict_to_committees,
+    statistics_committee_ids,
+)
 from cppcc.counting import CappedPaginator
 from cppcc.errors import DomainError
+from cppcc.widgets import QuickSelect
 from proposals.choices import ReviewDecision, State
 
 PAGE_SIZE = 20
@@ -46,23 +52,24 @@ def humanize_filters(form, user) -> None:
     """Show id filters as choices of the user's committees (the filterset stays one)."""
     ids = statistics_committee_ids(user)
     committees = Committee.objects.all() if ids is None else Committee.objects.filter(pk__in=ids)
+    own = committee_ids(user)
     sources = {
-        "committee": committees,
-        "session": restrict_to_committees(Session.objects.all(), user),
-        "sector": restrict_to_committees(Sector.objects.all(), user),
-        "organization": restrict_to_committees(Organization.objects.all(), user),
-        "unit": restrict_to_committees(HandlingUnit.objects.all(), user),
+        "committee": (committees, ids),
+        "session": (restrict_to_committees(Session.objects.all(), user), own),
+        "sector": (restrict_to_committees(Sector.objects.all(), user), own),
+        "organization": (restrict_to_committees(Organization.objects.all(), user), own),
+        "unit": (restrict_to_committees(HandlingUnit.objects.all(), user), own),
     }
     every = _("全部")
-    for name, queryset in sources.items():
+    for name, (queryset, scope) in sources.items():
         if name in form.fields:
-            choices = [("", every), *((o.pk, str(o)) for o in queryset)]
-            form.fields[name].widget = django_forms.Select(choices=choices)
+            choices = [("", every), *reference.choices(queryset, scope)]
+            form.fields[name].widget = QuickSelect(choices=choices)
     for form_field in form.fields.values():
         if isinstance(form_field, django_forms.NullBooleanField):
             # Not Django's 未知/是/否: an empty choice means "do not filter".
             choices = [("", every), ("true", _("是")), ("false", _("否"))]
-            form_field.widget = django_forms.Select(choices=choices)
+            form_field.widget = QuickSelect(choices=choices)
         elif isinstance(form_field, django_forms.ChoiceField) and not isinstance(
             form_field, django_forms.MultipleChoiceField
         ):

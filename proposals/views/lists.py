@@ -51,7 +51,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     counts = dict(
         Proposal.objects.visible_to(request.user)
         .values_list("state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not COUNT(id): the (committee, state) index alone answers
         .values_list("state", "n")
     )
     query = request.GET.copy()

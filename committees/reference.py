@@ -1,0 +1,77 @@
+"""Reference data — a committee's sessions, sectors, organizations, handling units and
+rule sets — as every list page reads it: cached, because it is read on each page and
+changes a few times a year.
+
+Entries live under a version token that any save or delete of these models replaces (at
+once, and again when the transaction commits), so a change shows on the next page. The
+cache tolerates a Redis outage (``cppcc.cache``): reads then come from the database, and a
+token change lost in an outage outlives it by at most ``TIMEOUT``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_delete, post_save
+
+from committees.models import (
+    Committee,
+    HandlingUnit,
+    Organization,
+    RuleSet,
+    Sector,
+    Session,
+)
+
+TIMEOUT = 300
+_TOKEN = "reference:token"
+MODELS = (Committee, Session, Sector, Organization, HandlingUnit, RuleSet)
+
+
+def _token() -> str:
+    return cache.get_or_set(_TOKEN, lambda: uuid.uuid4().hex, None) or "none"
+
+
+def _cached(name: str, ids: set[int] | None, compute):
+    scope = "all" if ids is None else ",".join(str(i) for i in sorted(ids))
+    key = f"reference:{_token()}:{name}:{scope}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
+def choices(queryset: QuerySet, ids: set[int] | None) -> list[tuple[int, str]]:
+    """(pk, label) of ``queryset`` — a reference model's rows of committees ``ids``
+    (None: every committee), as a select offers them."""
+    name = queryset.model._meta.label_lower
+    return _cached(name, ids, lambda: [(o.pk, str(o)) for o in queryset])
+
+
+def rule_sets(committee_ids: set[int]) -> list[RuleSet]:
+    """Every rule set of these committees (their defaults and per-session ones)."""
+    return _cached(
+        "ruleset",
+        committee_ids,
+        lambda: list(RuleSet.objects.filter(committee_id__in=committee_ids)),
+    )
+
+
+def _renew() -> None:
+    cache.set(_TOKEN, uuid.uuid4().hex, None)
+
+
+def _changed(sender: type[Model], **kwargs) -> None:
+    # Now, for this transaction's own reads; and after the commit, for what another
+    # request cached from the old rows in between.
+    _renew()
+    transaction.on_commit(_renew)
+
+
+for _model in MODELS:
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"reference-{_model.__name__}")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"reference-{_model.__name__}-del")
