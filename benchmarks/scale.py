@@ -226,9 +226,16 @@ def measure_statistics(staff, repeat: int) -> Row:
             staff, committee=None, year=year, today=today, committees=committees
         )
 
-    wrong = dashboard_bench.differences(
-        dashboard_bench.orm_figures(ours()), dashboard_bench.raw_sql(params)
-    )
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        figures_now = ours()
+    row.queries = len(captured.captured_queries)
+    with CaptureQueriesContext(connection) as captured:
+        raw_now = dashboard_bench.raw_sql(params)
+    row.statements = len(captured.captured_queries)
+    wrong = dashboard_bench.differences(dashboard_bench.orm_figures(figures_now), raw_now)
     row.note = f"figures differ: {wrong[:3]}" if wrong else "figures agree"
     for _ in range(max(3, repeat // 3)):
         row.ours_ms.append(timed(ours))

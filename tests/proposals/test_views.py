@@ -144,10 +144,16 @@ def test_forbidden_pages_are_friendly(client, world):
         ("/proposals/overdue/", "staff"),  # with a 催办 button per row
         ("/proposals/?category=social", "staff"),  # the filter bar, chips, saved filters
         ("/statistics/screen/", "staff"),
+        ("/proposals/key/", "supervisor"),
+        ("/proposals/reassignment-requests/", "staff"),
+        ("/proposals/notifications/", "lead_handler"),
+        ("/proposals/merge-suggestions/", "staff"),
+        ("/proposals/", "member"),
+        ("/proposals/", "lead_handler"),
     ],
 )
 def test_pages_do_not_grow_in_queries(client, world, url, role, django_assert_max_num_queries):
-    logged_in(client, getattr(world, role))
+    logged_in(client, world.member.user if role == "member" else getattr(world, role))
     first = flows.assigned(world, title="提案0")
     target = first.get_absolute_url() if url == "detail" else url
     with django_assert_max_num_queries(60) as few:
