@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -37,7 +38,9 @@ def _token() -> str:
 
 def _cached(name: str, ids: set[int] | None, compute):
     scope = "all" if ids is None else ",".join(str(i) for i in sorted(ids))
-    key = f"reference:{_token()}:{name}:{scope}"
+    # The database's name too: installations (and test runs) may share one Redis.
+    database = settings.DATABASES["default"]["NAME"]
+    key = f"reference:{database}:{_token()}:{name}:{scope}"
     found = cache.get(key)
     if found is None:
         found = compute()

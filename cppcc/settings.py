@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Dashboards, reports, exports and search read from the replica, if there is one.
+    "cppcc.replica.ReplicaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Refuses a request body over the upload limits before Django reads it (413).
     "cppcc.middleware.RequestSizeLimitMiddleware",
@@ -96,6 +98,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Filing locks rows; on SQLite the whole database is locked instead, so wait for it.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# A streaming read replica for dashboards, reports, exports and search (cppcc/replica.py);
+# a user's own reads stay on the primary for REPLICA_STICKY_SECONDS after they write.
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5)
+if env("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL", ""), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cppcc.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
@@ -184,6 +197,30 @@ CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for ano
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 _SWEEP_HOUR, _SWEEP_MINUTE = (int(x) for x in env("REMINDER_SWEEP_AT", "08:30").split(":"))
 _PURGE_HOUR, _PURGE_MINUTE = (int(x) for x in env("RETENTION_PURGE_AT", "03:00").split(":"))
+# Queues by kind of work, so each kind can have workers of its own, on other machines
+# (``celery -A cppcc worker -Q exports``); the compose file's worker takes them all.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_QUEUES_BY_KIND = {
+    "reminders": [
+        "proposals.tasks.sweep_reminders",
+        "proposals.tasks.close_expired_feedback_windows",
+        "cppcc.tasks.purge_old_records",
+    ],
+    "delivery": [
+        "proposals.tasks.email_notifications",
+        "proposals.tasks.email_pending_notifications",
+        "proposals.tasks.deliver_reminders",
+        "proposals.tasks.deliver_due_reminders",
+    ],
+    "exports": [
+        "proposals.exports.tasks.build_export",
+        "proposals.exports.tasks.fail_stalled_exports",
+    ],
+    "indexing": ["proposals.tasks.train_text_model"],
+}
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue} for queue, tasks in CELERY_QUEUES_BY_KIND.items() for task in tasks
+}
 CELERY_BEAT_SCHEDULE = {
     # Record today's reminders (the sweep does nothing on a day off).
     "sweep-reminders": {

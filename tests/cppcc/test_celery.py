@@ -40,3 +40,20 @@ def test_every_task_is_retried_when_it_loses_the_database():
     for task in ours:
         assert isinstance(task, Task) and OperationalError in task.autoretry_for, task.name
         assert hasattr(task, "_orig_run"), task.name  # celery's retry wrapper is installed
+
+
+def test_every_task_has_a_queue_of_its_kind_and_the_compose_worker_takes_them_all():
+    import yaml
+
+    app.loader.import_default_modules()
+    ours = {name for name in app.tasks if not name.startswith("celery.")}
+    routes = app.conf.task_routes
+    assert ours == set(routes), ours ^ set(routes)
+    assert {r["queue"] for r in routes.values()} == {"reminders", "delivery", "exports", "indexing"}
+    assert app.amqp.router.route({}, "proposals.exports.tasks.build_export")["queue"].name == (
+        "exports"
+    )
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    command = compose["services"]["worker"]["command"].split()
+    consumed = set(command[command.index("-Q") + 1].split(","))
+    assert consumed == {app.conf.task_default_queue, *settings.CELERY_QUEUES_BY_KIND}
