@@ -14,7 +14,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save
 
@@ -28,19 +28,21 @@ from committees.models import (
 )
 
 TIMEOUT = 300
-_TOKEN = "reference:token"
 MODELS = (Committee, Session, Sector, Organization, HandlingUnit, RuleSet)
 
 
+def _token_key() -> str:
+    # The database's name: installations (and test runs) may share one Redis.
+    return f"reference:token:{settings.DATABASES['default']['NAME']}"
+
+
 def _token() -> str:
-    return cache.get_or_set(_TOKEN, lambda: uuid.uuid4().hex, None) or "none"
+    return cache.get_or_set(_token_key(), lambda: uuid.uuid4().hex, None) or "none"
 
 
 def _cached(name: str, ids: set[int] | None, compute):
     scope = "all" if ids is None else ",".join(str(i) for i in sorted(ids))
-    # The database's name too: installations (and test runs) may share one Redis.
-    database = settings.DATABASES["default"]["NAME"]
-    key = f"reference:{database}:{_token()}:{name}:{scope}"
+    key = f"{_token_key()}:{_token()}:{name}:{scope}"
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -52,7 +54,8 @@ def choices(queryset: QuerySet, ids: set[int] | None) -> list[tuple[int, str]]:
     """(pk, label) of ``queryset`` — a reference model's rows of committees ``ids``
     (None: every committee), as a select offers them."""
     name = queryset.model._meta.label_lower
-    return _cached(name, ids, lambda: [(o.pk, str(o)) for o in queryset])
+    # From the primary, always: a lagging replica's rows must not be cached as current.
+    return _cached(name, ids, lambda: [(o.pk, str(o)) for o in queryset.using(DEFAULT_DB_ALIAS)])
 
 
 def rule_sets(committee_ids: set[int]) -> list[RuleSet]:
@@ -60,12 +63,14 @@ def rule_sets(committee_ids: set[int]) -> list[RuleSet]:
     return _cached(
         "ruleset",
         committee_ids,
-        lambda: list(RuleSet.objects.filter(committee_id__in=committee_ids)),
+        lambda: list(
+            RuleSet.objects.using(DEFAULT_DB_ALIAS).filter(committee_id__in=committee_ids)
+        ),
     )
 
 
 def _renew() -> None:
-    cache.set(_TOKEN, uuid.uuid4().hex, None)
+    cache.set(_token_key(), uuid.uuid4().hex, None)
 
 
 def _changed(sender: type[Model], **kwargs) -> None:

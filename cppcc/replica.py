@@ -16,6 +16,7 @@ import contextvars
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
@@ -32,7 +33,9 @@ READ_PATHS = (
 )
 # Lists whose search (``?q=``) reads from the replica.
 SEARCH_PATHS = ("/proposals/", "/api/v1/proposals/")
-SAFE_METHODS = ("GET", "HEAD")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Under READ_PATHS but a user's own fresh rows: an export job's progress.
+PRIMARY_PATHS = ("/exports/jobs/",)
 
 # Who a request is, read from the primary always: a token issued a moment ago must work.
 PRIMARY_ONLY = frozenset(
@@ -96,19 +99,36 @@ def replica_read(request: HttpRequest) -> bool:
     if request.method not in SAFE_METHODS:
         return False
     path = request.path
+    if path.startswith(PRIMARY_PATHS):
+        return False
     if path.startswith(READ_PATHS):
         return True
     return path in SEARCH_PATHS and bool(request.GET.get("q", "").strip())
 
 
+@checks.register(checks.Tags.database)
+def check_shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Who wrote when must be known to every process: a replica needs Redis."""
+    if configured() and not settings.REDIS_URL:
+        return [
+            checks.Error(
+                "设置了 DATABASE_REPLICA_URL 却没有 REDIS_URL：各进程无法共享“刚写入的用户”"
+                "记录，用户可能看不到自己刚提交的内容。请同时设置 REDIS_URL。",
+                id="cppcc.E020",
+            )
+        ]
+    return []
+
+
 class ReplicaRouter:
     """``db_for_read``: the replica inside ``reads()``; everything else the primary."""
 
-    def db_for_read(self, model, **hints) -> str | None:
+    def db_for_read(self, model, **hints) -> str:
+        # Never None: Django would then follow the database a related object came from.
         scope = _scope.get()
         if scope is None or model._meta.label_lower in PRIMARY_ONLY:
-            return None
-        return REPLICA if scope.on_replica() else None
+            return "default"
+        return REPLICA if scope.on_replica() else "default"
 
     def db_for_write(self, model, **hints) -> str:
         return "default"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Queue
 
 from cppcc.deploy import content_security_policy, file_storage, keep_days, secret_key
 from cppcc.env import env, env_bool, env_int, env_list
@@ -218,6 +219,8 @@ CELERY_QUEUES_BY_KIND = {
     ],
     "indexing": ["proposals.tasks.train_text_model"],
 }
+# A worker started without -Q consumes every queue.
+CELERY_TASK_QUEUES = [Queue(name) for name in (CELERY_TASK_DEFAULT_QUEUE, *CELERY_QUEUES_BY_KIND)]
 CELERY_TASK_ROUTES = {
     task: {"queue": queue} for queue, tasks in CELERY_QUEUES_BY_KIND.items() for task in tasks
 }

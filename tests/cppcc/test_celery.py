@@ -57,3 +57,5 @@ def test_every_task_has_a_queue_of_its_kind_and_the_compose_worker_takes_them_al
     command = compose["services"]["worker"]["command"].split()
     consumed = set(command[command.index("-Q") + 1].split(","))
     assert consumed == {app.conf.task_default_queue, *settings.CELERY_QUEUES_BY_KIND}
+    # A worker started without -Q (docs) takes every queue too.
+    assert {q.name for q in app.conf.task_queues} == consumed

@@ -55,3 +55,24 @@ def test_reads_follow_the_router(cluster, collected_static):
 
     # A token issued a moment ago works: who is asking is always read from the primary.
     assert out["api"]["status"] == 200 and out["api"]["replica"] > 0
+
+
+def test_a_replica_without_a_shared_cache_is_refused(monkeypatch, settings):
+    from cppcc import replica
+
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    settings.REDIS_URL = ""
+    assert [e.id for e in replica.check_shared_cache()] == ["cppcc.E020"]
+    settings.REDIS_URL = "redis://127.0.0.1:6379/14"
+    assert replica.check_shared_cache() == []
+
+
+def test_which_requests_may_read_from_the_replica(rf):
+    from cppcc.replica import replica_read
+
+    assert replica_read(rf.get("/statistics/"))
+    assert replica_read(rf.get("/exports/proposals.xlsx"))
+    assert not replica_read(rf.get("/exports/jobs/3/status"))  # the user's own fresh job
+    assert replica_read(rf.get("/proposals/", {"q": "养老"}))
+    assert not replica_read(rf.get("/proposals/"))
+    assert not replica_read(rf.post("/statistics/"))
