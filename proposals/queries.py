@@ -8,8 +8,17 @@ page, the API and its Excel export.
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 
+from proposals import conditions
 from proposals.choices import AssignmentStatus
 from proposals.domain import groups
 from proposals.filters import AssignmentFilterSet, overdue_deadlines
@@ -21,6 +30,7 @@ from proposals.models import (
     ReassignmentRequest,
     Reply,
 )
+from proposals.workflow import RULE_READS, states_reading
 
 # The proposal list's orderings (page and export).
 PROPOSAL_SORTS = {
@@ -77,17 +87,14 @@ def _proposals(user, assignments: QuerySet[Assignment]) -> QuerySet[Proposal]:
     return (
         Proposal.objects.visible_to(user)
         .select_related("committee", "session", "proposer", "organization", "sector")
-        .prefetch_related(
-            _cosigners(),
-            Prefetch("assignments", queryset=assignments),
-            "deadlines",
-            "supervisors",
-            Prefetch(
-                "merged_proposals",
-                queryset=Proposal.objects.prefetch_related(_cosigners()),
-            ),
-        )
+        .prefetch_related(_cosigners(), Prefetch("assignments", queryset=assignments))
     )
+
+
+def _rule_lookups() -> dict[str, str | Prefetch]:
+    """How to fetch each relation of ``workflow.RULE_READS``."""
+    merged = Prefetch("merged_proposals", queryset=Proposal.objects.prefetch_related(_cosigners()))
+    return {name: merged if name == "merged_proposals" else name for name in RULE_READS}
 
 
 # What no list shows and every row would carry: the long texts and the search columns
@@ -97,11 +104,22 @@ LIST_DEFERRED = ("background", "decline_note", "search_document", "search_vector
 
 
 def proposal_list(user) -> QuerySet[Proposal]:
-    return (
-        _proposals(user, assignment_rows())
-        .defer(*LIST_DEFERRED)
-        .prefetch_related("reviews", "feedback")
-    )
+    """A list's proposals; after slicing a page, :func:`prepare_rows` adds what their
+    allowed actions are decided from."""
+    return _proposals(user, assignment_rows()).defer(*LIST_DEFERRED)
+
+
+def prepare_rows(rows) -> None:
+    """Give a page of :func:`proposal_list` what the workflow reads: rule sets, and each
+    relation of ``workflow.RULE_READS`` for the rows in a state where it is read (a
+    related manager per row and relation was most of a list's time)."""
+    rows = list(rows)
+    conditions.attach_rules(rows)
+    for relation, lookup in _rule_lookups().items():
+        states = states_reading(relation)
+        wanted = [p for p in rows if p.state in states]
+        if wanted:
+            prefetch_related_objects(wanted, lookup)
 
 
 def proposal_detail(user) -> QuerySet[Proposal]:
@@ -109,6 +127,7 @@ def proposal_detail(user) -> QuerySet[Proposal]:
     assignments = assignment_rows().prefetch_related(Prefetch("replies", queryset=replies))
     return (
         _proposals(user, assignments)
+        .prefetch_related(*_rule_lookups().values())
         .select_related("forwarded_to", "transferred_to")
         .prefetch_related("reviews__reviewer", "attachments", "feedback__user")
     )

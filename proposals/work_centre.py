@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from committees.workcalendar import Calendars
 from members.capabilities import Capability, may
-from proposals import conditions, queries, workflow
+from proposals import queries, workflow
 from proposals.choices import RequestStatus
 from proposals.deadlines import workdays_late
 from proposals.models import Proposal, ReassignmentRequest
@@ -70,7 +70,7 @@ def _candidates(user) -> tuple[list[Proposal], bool]:
         .filter(rank_in_state__lte=PER_STATE)
         .order_by("submitted_at", "id")
     )
-    conditions.attach_rules(rows)
+    queries.prepare_rows(rows)
     return rows, any(p.rank_in_state == PER_STATE for p in rows)
 
 

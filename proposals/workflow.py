@@ -309,6 +309,22 @@ ACTIONS: tuple[Action, ...] = (
 
 BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}
 
+# Relations of a proposal that actors and conditions read, by the actions whose tests read
+# them (``proposals.actors``, ``proposals.conditions``): a list fetches each only for its
+# rows in a state where one of these actions is asked (``queries.prepare_rows``).
+RULE_READS: dict[str, tuple[str, ...]] = {
+    "reviews": ("review", "file"),  # passed_stages
+    "feedback": ("feedback",),  # not_yet_given_feedback
+    "merged_proposals": ("feedback",),  # feedback_givers
+    "deadlines": ("close",),  # feedback_window_over (the proposal's own deadlines)
+    "supervisors": ("supervise",),  # _is_supervisor
+}
+
+
+def states_reading(relation: str) -> frozenset[str]:
+    """The proposal states in which the rules read ``relation`` (see ``RULE_READS``)."""
+    return frozenset().union(*(BY_NAME[name].sources for name in RULE_READS[relation]))
+
 
 def _context(user, proposal, assignment, today) -> Context:
     return Context(user, proposal, assignment, today or timezone.localdate())
@@ -417,8 +433,8 @@ def todos(user: User | None, proposal: Proposal, today: datetime.date | None = N
     """The actions waiting for ``user`` on ``proposal`` and its assignments, table order."""
     found = []
     for action in ACTIONS:
-        if not action.todo_actors:
-            continue
+        if not action.todo_actors or proposal.state not in action.sources:
+            continue  # the state first: the actors' tests read relations (RULE_READS)
         targets = proposal.assignments.all() if action.on_assignment else [None]
         for assignment in targets:
             c = _context(user, proposal, assignment, today)

@@ -86,7 +86,12 @@ def celery_worker_thread() -> Iterator[WorkerThread]:
     queue = f"cppcc-test-{uuid.uuid4().hex[:12]}"
     saved = {
         key: app.conf[key]
-        for key in ("task_always_eager", "task_default_queue", "worker_enable_remote_control")
+        for key in (
+            "task_always_eager",
+            "task_default_queue",
+            "task_routes",
+            "worker_enable_remote_control",
+        )
     }
     saved_selection = app.amqp.queues._consume_from
     saved_env = {key: os.environ.get(key) for key in CELERY_LOG_ENV}
@@ -120,6 +125,8 @@ def celery_worker_thread() -> Iterator[WorkerThread]:
     # A unique queue: no stale message from an earlier run reaches this worker, and no
     # other run's worker on the same Redis database takes this test's tasks.
     app.conf.task_default_queue = queue
+    app.conf.task_routes = {}  # every task to that queue, whatever its kind's queue
+    app.amqp.flush_routes()
     app.conf.task_always_eager = False
     # No pidbox: another run's broadcast (e.g. "shutdown") cannot reach this worker.
     app.conf.worker_enable_remote_control = False
@@ -145,6 +152,7 @@ def celery_worker_thread() -> Iterator[WorkerThread]:
         connection_created.disconnect(dispatch_uid=queue)
         for key, value in saved.items():
             app.conf[key] = value
+        app.amqp.flush_routes()
         app.amqp.queues._consume_from = saved_selection
         declared = app.amqp.queues.pop(queue, None)
         if getattr(app.amqp.__dict__.get("default_queue"), "name", None) == queue:

@@ -20,7 +20,7 @@ from cppcc.api.common import body, query
 from cppcc.api.renderers import DOWNLOAD_RENDERERS
 from cppcc.errors import InvalidTransition
 from members.capabilities import Capability, may
-from proposals import conditions, downloads, queries, search, workflow
+from proposals import downloads, queries, search, workflow
 from proposals.api import serializers as s
 from proposals.domain import groups
 from proposals.filters import AssignmentFilterSet, ProposalFilterSet, ReminderFilterSet
@@ -104,7 +104,7 @@ class ProposalViewSet(
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        conditions.attach_rules(page if page is not None else queryset)
+        queries.prepare_rows(page if page is not None else queryset)
         return page
 
     def _fresh(self, pk: int, code: int = status.HTTP_200_OK) -> Response:

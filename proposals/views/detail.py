@@ -332,7 +332,7 @@ def _done_message(user, proposal_id: int, name: str) -> str:
     p = queries.proposal_list(user).filter(pk=proposal_id).first()
     if p is None:  # transferred or merged out of the user's sight
         return _("「{action}」已完成。").format(action=label)
-    conditions.attach_rules([p])
+    queries.prepare_rows([p])
     text = _("「{action}」已完成").format(action=label)
     if name == "file" and p.number:
         text += _("，案号 {number}").format(number=p.number)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from committees.workcalendar import Calendars, WorkCalendar
 from members.capabilities import Capability, may
-from proposals import conditions, queries, search, workflow
+from proposals import queries, search, workflow
 from proposals.choices import DeadlineKind, State
 from proposals.deadlines import workdays_late
 from proposals.filters import ProposalFilterSet
@@ -47,7 +47,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, items)
     for p in page.object_list:
         p.headline = search.headline_html(getattr(p, "search_headline", ""))
-    conditions.attach_rules(page.object_list)
+    queries.prepare_rows(page.object_list)
     counts = dict(
         Proposal.objects.visible_to(request.user)
         .values_list("state")
@@ -175,5 +175,5 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(supervisors=request.user)
     sort = sorting(request, {"new": (_("最新"), ("-id",)), "number": (_("案号"), ("number", "id"))})
     page = paginate(request, items.order_by(*sort["order_by"]))
-    conditions.attach_rules(page.object_list)
+    queries.prepare_rows(page.object_list)
     return render(request, "proposals/supervision.html", {"page": page, **sort})

@@ -862,9 +862,11 @@ def test_ordering_and_stable_pagination(world):
 
 # ---- query counts ---------------------------------------------------------------------------
 
-# Token and roles (2), count, page, then one query per prefetched relation (rule sets come
-# from the reference cache, filled by the warm-up request).
-PROPOSAL_LIST_QUERIES = {"staff": 13, "member": 13, "lead_handler": 13}
+# Token and roles (2), count, page, co-signers, units and their deadlines, then one query
+# per relation the rules read (workflow.RULE_READS), only if a row's state needs it (rule
+# sets come from the reference cache, filled by the warm-up request).
+# A unit sees no proposal under review: no reviews to read.
+PROPOSAL_LIST_QUERIES = {"staff": 12, "member": 12, "lead_handler": 11}
 ASSIGNMENT_LIST_QUERIES = 7
 DETAIL_CEILING = 16
 
@@ -886,7 +888,8 @@ def test_list_queries_do_not_grow_with_page_size(world, django_assert_max_num_qu
         # The first page already holds every kind of related row: per-row queries would show.
         assert {r["state"] for r in five.data["results"]} >= {"assigned", "closed"}
         assert any(r["assignments"] for r in five.data["results"])
-        assert len(small.captured_queries) == len(large.captured_queries) == expected, who
+        # Forty rows in every state cost the bound; five rows at most as much.
+        assert len(small.captured_queries) <= len(large.captured_queries) == expected, who
 
         with django_assert_max_num_queries(ASSIGNMENT_LIST_QUERIES) as small:
             five = client.get("/api/v1/assignments/?page_size=5")
