@@ -125,8 +125,8 @@ def celery_worker_thread() -> Iterator[WorkerThread]:
     # A unique queue: no stale message from an earlier run reaches this worker, and no
     # other run's worker on the same Redis database takes this test's tasks.
     app.conf.task_default_queue = queue
-    app.conf.task_routes = {}  # every task to that queue, whatever its kind's queue
-    app.amqp.flush_routes()
+    # Every task to that queue, whatever its kind's queue (update() renews the router).
+    app.conf.update(task_routes={})
     app.conf.task_always_eager = False
     # No pidbox: another run's broadcast (e.g. "shutdown") cannot reach this worker.
     app.conf.worker_enable_remote_control = False
@@ -152,7 +152,7 @@ def celery_worker_thread() -> Iterator[WorkerThread]:
         connection_created.disconnect(dispatch_uid=queue)
         for key, value in saved.items():
             app.conf[key] = value
-        app.amqp.flush_routes()
+        app.conf.update(task_routes=saved["task_routes"])
         app.amqp.queues._consume_from = saved_selection
         declared = app.amqp.queues.pop(queue, None)
         if getattr(app.amqp.__dict__.get("default_queue"), "name", None) == queue:
