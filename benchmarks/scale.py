@@ -137,7 +137,7 @@ def run(args) -> None:
     result = {
         "proposals": args.proposals,
         "machine": machine(),
-        "postgresql": scalar("SHOW server_version"),
+        "postgresql": world.scalar("SHOW server_version"),
         "database": connection.settings_dict["NAME"],
         "built_seconds": round(built, 1),
         "build_steps": [[label, round(s, 1)] for label, s in steps],
@@ -261,14 +261,6 @@ def print_rows(rows: list[Row]) -> None:
             f"{s['what']:<44}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['raw_p50_ms']:>9.1f}"
             f"{s['ratio']:>7.2f}{s['queries']:>9}{s['raw_statements']:>10}"
         )
-
-
-def scalar(sql: str):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchone()[0]
 
 
 def machine() -> dict:

@@ -11,6 +11,7 @@ and API hints from the same table, so the two never disagree.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
@@ -321,6 +322,7 @@ RULE_READS: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.cache
 def states_reading(relation: str) -> frozenset[str]:
     """The proposal states in which the rules read ``relation`` (see ``RULE_READS``)."""
     return frozenset().union(*(BY_NAME[name].sources for name in RULE_READS[relation]))
